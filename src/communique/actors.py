@@ -1,0 +1,322 @@
+"""Actor resolution: noun phrases of a parse -> coded actors, with in-document coreference.
+
+A mention is anchored on the head token of a noun phrase. Its *phrase* is the head with its
+modifiers (compounds, adjectives, possessives, appositives and ``of/in/from`` attachments), which
+is scanned left to right against the actor knowledge base (countries, people, organisations) and
+the agent dictionary (sectors such as GOV, MIL, COP). People not in the knowledge base get country
+and sector from their context ("Iran's ... Secretary Ali Akbar Ahmadian"); later mentions are
+linked back ("Ahmadian", "the Chinese diplomat").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from communique.dictionaries import ActorKB, AgentDictionary, load_actor_kb, load_agents
+from communique.model import Actor, Mention
+from communique.model import Span as CharSpan
+
+__all__ = [
+    "ActorResources",
+    "load_actor_resources",
+    "resolve_mentions",
+    "resolve_phrase",
+    "resolve_text",
+]
+
+# Codes whose first three letters are not a country but a class of international actor.
+_TRANSNATIONAL = frozenset({"IGO", "NGO", "IMG", "MNC", "UIS", "NGM"})
+_PHRASE_DEPS = frozenset(
+    {"compound", "amod", "poss", "nmod", "appos", "det", "case", "flat", "pobj", "nummod"}
+)
+_PHRASE_PREPS = frozenset({"of", "in", "from"})
+_CORE_DEPS = frozenset({"compound", "amod", "poss", "nmod", "det", "case", "flat"})
+_HEAD_POS = frozenset({"NOUN", "PROPN"})
+_NON_HEAD_DEPS = frozenset({"compound", "flat"})
+_PERSON_AGENT_HINT = frozenset({"GOV", "MIL", "COP", "JUD", "LEG", "PTY", "OPP", "ELI", "SPY"})
+
+
+@dataclass(frozen=True)
+class ActorResources:
+    """Everything actor resolution reads; load once and pass in."""
+
+    kb: ActorKB
+    agents: AgentDictionary
+    agent_codes: frozenset[str]  # every three-letter agent code of the agent dictionary
+
+
+def load_actor_resources() -> ActorResources:
+    agents = load_agents()
+    codes = {c[i : i + 3] for c in agents.by_phrase.values() for i in range(0, len(c), 3)}
+    return ActorResources(kb=load_actor_kb(), agents=agents, agent_codes=frozenset(codes))
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    start: int
+    end: int
+    kind: str  # "country" | "entity" | "agent"
+    code: str
+    entity_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Code:
+    country: str | None
+    agents: tuple[str, ...]
+
+
+@dataclass
+class _Tracker:
+    """People seen so far in one article, for linking later mentions (per-article, not global)."""
+
+    people: list[tuple[tuple[str, ...], Mention]] = field(default_factory=list)
+
+    def by_name_part(self, word: str) -> Mention | None:
+        found = [m for parts, m in self.people if word in parts]
+        names = {m.actor.name for m in found}
+        return found[-1] if len(names) == 1 else None
+
+    def by_role(self, country: str, agent: str | None) -> Mention | None:
+        for _, mention in reversed(self.people):
+            actor = mention.actor
+            if actor.country == country and (agent is None or actor.agent == agent):
+                return mention
+        return None
+
+
+def split_code(code: str, agent_codes: frozenset[str]) -> _Code:
+    """Split a CAMEO actor code ("IRNGOVMIL", "IGOUNO", "GOV") into country and agents."""
+    if code[:3] in _TRANSNATIONAL:
+        return _Code(country=code[:6], agents=_chunks(code[6:]))
+    if len(code) >= 3 and code[:3].isalpha() and code[:3] not in agent_codes:
+        return _Code(country=code[:3], agents=_chunks(code[3:]))
+    return _Code(country=None, agents=_chunks(code))
+
+
+def _chunks(rest: str) -> tuple[str, ...]:
+    return tuple(rest[i : i + 3] for i in range(0, len(rest) - 2, 3))
+
+
+def _words(tokens: Sequence[Token]) -> list[str]:
+    return [t.lower_ for t in tokens]
+
+
+def _kb_hit(
+    tokens: Sequence[Token], i: int, n: int, res: ActorResources, day: date | None
+) -> _Hit | None:
+    if not (tokens[i].text[:1].isupper()):
+        return None  # proper names are capitalised; this keeps "us" from matching USA
+    name = " ".join(_words(tokens[i : i + n]))
+    for entry in res.kb.by_name.get(name, ()):
+        code = entry.code_on(day)
+        if code:
+            kind = "country" if entry.kind == "country" else "entity"
+            return _Hit(i, i + n, kind, code, entry.id)
+    return None
+
+
+def _agent_hit(tokens: Sequence[Token], i: int, n: int, res: ActorResources) -> _Hit | None:
+    words = _words(tokens[i : i + n])
+    phrases = (" ".join(words), " ".join([*words[:-1], tokens[i + n - 1].lemma_.lower()]))
+    for phrase in phrases:
+        code = res.agents.by_phrase.get(phrase)
+        if code:
+            return _Hit(i, i + n, "agent", code, None)
+    return None
+
+
+def find_hits(tokens: Sequence[Token], res: ActorResources, *, day: date | None) -> list[_Hit]:
+    """Longest-first left-to-right matches of knowledge-base names and agent phrases."""
+    hits: list[_Hit] = []
+    i = 0
+    longest = max(res.kb.max_name_tokens, res.agents.max_tokens)
+    while i < len(tokens):
+        hit = _longest_hit(tokens, i, longest, res, day)
+        if hit is None:
+            i += 1
+            continue
+        hits.append(hit)
+        i = hit.end
+    return hits
+
+
+def _longest_hit(
+    tokens: Sequence[Token], i: int, longest: int, res: ActorResources, day: date | None
+) -> _Hit | None:
+    for n in range(min(longest, len(tokens) - i), 0, -1):
+        hit = _kb_hit(tokens, i, n, res, day) or _agent_hit(tokens, i, n, res)
+        if hit is not None:
+            return hit
+    return None
+
+
+def phrase_tokens(head: Token) -> list[Token]:
+    """The head with the modifiers that describe it (not its clauses, conjuncts or other preps)."""
+    found = [head]
+    stack = list(head.children)
+    while stack:
+        tok = stack.pop()
+        if not _in_phrase(tok):
+            continue
+        found.append(tok)
+        stack.extend(tok.children)
+    return sorted(found, key=lambda t: t.i)
+
+
+def _in_phrase(tok: Token) -> bool:
+    if tok.dep_ == "prep":
+        return tok.lower_ in _PHRASE_PREPS
+    if tok.dep_ == "punct":
+        return tok.text in {"(", ")"}
+    return tok.dep_ in _PHRASE_DEPS
+
+
+def core_span(head: Token) -> Span:
+    """The tight span of a mention: the head with its premodifiers (no appositives, no preps)."""
+    start = head.i
+    for child in head.lefts:
+        if child.dep_ in _CORE_DEPS:
+            start = min(start, child.left_edge.i)
+    doc_span = head.doc[start : head.i + 1]
+    ent = _entity_of(head)
+    if ent is not None and ent.label_ == "PERSON":
+        return head.doc[min(start, ent.start) : max(head.i + 1, ent.end)]
+    return doc_span
+
+
+def _entity_of(tok: Token) -> Span | None:
+    for ent in tok.doc.ents:
+        if ent.start <= tok.i < ent.end:
+            return ent
+    return None
+
+
+def _combine(hits: Sequence[_Hit], res: ActorResources) -> tuple[_Code, str | None]:
+    """Country and agents from the hits of one phrase; entities (people, organisations) win."""
+    entity = next((h for h in hits if h.kind == "entity"), None)
+    base = split_code(entity.code, res.agent_codes) if entity else _Code(None, ())
+    country = base.country or next((h.code for h in hits if h.kind == "country"), None)
+    agents = base.agents
+    if not agents:
+        agent_hit = next((h for h in hits if h.kind == "agent"), None)
+        agents = split_code(agent_hit.code, res.agent_codes).agents if agent_hit else ()
+    return _Code(country, agents), entity.entity_id if entity else None
+
+
+def make_actor(text: str, code: _Code, *, entity_id: str | None, name: str | None) -> Actor:
+    agent = code.agents[0] if code.agents else None
+    full = (code.country or "") + "".join(code.agents)
+    return Actor(
+        text=text, country=code.country, agent=agent, code=full, entity_id=entity_id, name=name
+    )
+
+
+def resolve_phrase(head: Token, res: ActorResources, *, day: date | None) -> Actor | None:
+    """Resolve the noun phrase headed by ``head`` without document context."""
+    hits = find_hits(phrase_tokens(head), res, day=day)
+    code, entity_id = _combine(hits, res)
+    if code.country is None and not code.agents:
+        return None
+    span = core_span(head)
+    name = span.text if _is_person(head) else None
+    return make_actor(span.text, code, entity_id=entity_id, name=name)
+
+
+def _is_person(head: Token) -> bool:
+    ent = _entity_of(head)
+    return head.pos_ == "PROPN" and ent is not None and ent.label_ == "PERSON"
+
+
+def _mention(head: Token, actor: Actor, sent_index: int, antecedent: str | None) -> Mention:
+    span = core_span(head)
+    char = CharSpan(span.start_char, span.end_char)
+    return Mention(
+        span=char, text=span.text, actor=actor, sentence=sent_index, antecedent=antecedent
+    )
+
+
+def _linked(
+    head: Token, tracker: _Tracker, res: ActorResources, day: date | None
+) -> Mention | None:
+    """A later mention of someone already seen: a bare name part, or "the Chinese diplomat"."""
+    if head.pos_ == "PROPN" and core_span(head).text == head.text:
+        return tracker.by_name_part(head.lower_)
+    if head.pos_ == "NOUN" and any(c.lower_ == "the" for c in head.children):
+        code, entity_id = _combine(find_hits(phrase_tokens(head), res, day=day), res)
+        personal = code.agents and code.agents[0] in _PERSON_AGENT_HINT and _is_personal_noun(head)
+        if code.country and entity_id is None and personal:
+            return tracker.by_role(code.country, None)
+    return None
+
+
+def _is_personal_noun(head: Token) -> bool:
+    # A person noun ("diplomat", "minister") rather than an institution ("ministry").
+    return head.lemma_.lower() not in {"government", "ministry", "side", "army", "force", "police"}
+
+
+def _resolve_head(
+    head: Token, sent_index: int, tracker: _Tracker, res: ActorResources, day: date | None
+) -> Mention | None:
+    if head.tag_ in {"PRP", "PRP$"}:
+        return None
+    earlier = _linked(head, tracker, res, day)
+    if earlier is not None:
+        span = core_span(head)
+        return Mention(
+            span=CharSpan(span.start_char, span.end_char),
+            text=span.text,
+            actor=earlier.actor,
+            sentence=sent_index,
+            antecedent=earlier.text,
+        )
+    actor = resolve_phrase(head, res, day=day)
+    if actor is None:
+        return None
+    mention = _mention(head, actor, sent_index, None)
+    if actor.name and actor.country:
+        tracker.people.append((tuple(actor.name.lower().split()), mention))
+    return mention
+
+
+def _heads(doc: Doc) -> Iterator[tuple[int, Token]]:
+    for sent_index, sent in enumerate(doc.sents):
+        for tok in sent:
+            if tok.pos_ in _HEAD_POS and not _is_inner(tok):
+                yield sent_index, tok
+
+
+def _is_inner(tok: Token) -> bool:
+    """Tokens inside a name or compound ("Wang" in "Wang Yi") are not heads of their own."""
+    return tok.dep_ in _NON_HEAD_DEPS and tok.head.pos_ in _HEAD_POS and tok.head.i > tok.i
+
+
+def resolve_mentions(doc: Doc, res: ActorResources, *, day: date | None) -> dict[int, Mention]:
+    """Every actor mention of a parsed article, keyed by the token index of its head."""
+    tracker = _Tracker()
+    mentions: dict[int, Mention] = {}
+    for sent_index, head in _heads(doc):
+        mention = _resolve_head(head, sent_index, tracker, res, day)
+        if mention is not None:
+            mentions[head.i] = mention
+    return mentions
+
+
+def _depth(tok: Token) -> int:
+    return sum(1 for _ in tok.ancestors)
+
+
+def resolve_text(
+    text: str, nlp: Language, res: ActorResources, *, day: date | None
+) -> Actor | None:
+    """Resolve a free-standing actor phrase ("Kenyan police") by its top-most noun."""
+    doc = nlp(text)
+    heads = [t for t in doc if t.pos_ in _HEAD_POS and not _is_inner(t)]
+    if not heads:
+        return None
+    return resolve_phrase(min(heads, key=_depth), res, day=day)

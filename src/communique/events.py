@@ -1,0 +1,404 @@
+"""Event coding: verbs of a dependency parse -> CAMEO/PLOVER events with source and target.
+
+For each verb whose lemma is in the verb dictionary (converted from PETRARCH2's CAMEO.2.0),
+the most specific pattern of its block that matches the words around it gives the CAMEO code
+(else the verb's own code, else the block's). Source and target come from the parse: subject
+(inherited through ``xcomp``/``conj``/``advcl`` chains; the ``by`` agent in the passive), direct
+object, dative and prepositional objects, or the first actor inside the object phrase. Negated,
+hypothetical and interrogative clauses are not events; intent and future ("willing to",
+"will") turn cooperative codes into the CAMEO 03x intent codes (and force into threats).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from importlib import resources
+
+from spacy.tokens import Doc, Token
+
+from communique.dictionaries import VerbDictionary, VerbEntry, VerbPattern, load_verb_dictionary
+from communique.model import Actor, Article, Event, Mention, Offsets, Span
+from communique.ontology import Ontology, load_ontology
+
+__all__ = ["CoderResources", "CodingRules", "code_events", "load_coder_resources"]
+
+_SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
+_INHERIT = frozenset({"xcomp", "conj", "advcl", "acomp"})
+_NOT_POST = frozenset({"ccomp", "conj", "advcl", "relcl", "punct", "cc", "mark", "nsubj"})
+
+
+@dataclass(frozen=True)
+class CodingRules:
+    """The coder's rule tables, from ``data/coding_rules.json``."""
+
+    intent_heads: frozenset[str]
+    intent_aux: frozenset[str]
+    hypothetical_marks: frozenset[str]
+    hypothetical_aux: frozenset[str]
+    negation_words: frozenset[str]
+    negating_heads: frozenset[str]
+    intent_codes: Mapping[str, str]
+    statement_roots: frozenset[str]
+    target_preps: frozenset[str]
+    location_preps: frozenset[str]
+    meeting_codes: frozenset[str]
+    third_location_code: str
+    reciprocal_roots: frozenset[str]
+    post_deps: frozenset[str]
+    confidence: Mapping[str, float]
+
+
+def load_coding_rules() -> CodingRules:
+    raw = json.loads(resources.files("communique.data").joinpath("coding_rules.json").read_text())
+    sets = {k: frozenset(v) for k, v in raw.items() if isinstance(v, list)}
+    return CodingRules(
+        intent_codes=dict(raw["intent_codes"]),
+        third_location_code=str(raw["third_location_code"]),
+        confidence={k: float(v) for k, v in raw["confidence"].items()},
+        **sets,
+    )
+
+
+@dataclass(frozen=True)
+class CoderResources:
+    ontology: Ontology
+    verbs: VerbDictionary
+    rules: CodingRules
+
+
+def load_coder_resources() -> CoderResources:
+    return CoderResources(
+        ontology=load_ontology(), verbs=load_verb_dictionary(), rules=load_coding_rules()
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class VerbMatch:
+    token: Token
+    code: str
+    rule: str
+    specific: bool
+
+
+# ---------------------------------------------------------------- verb and pattern matching
+
+
+def _word_set(tok: Token) -> frozenset[str]:
+    return frozenset({tok.lower_, tok.lemma_.lower()})
+
+
+def _post_context(verb: Token, rules: CodingRules) -> list[frozenset[str]]:
+    toks: list[Token] = []
+    for child in verb.children:
+        if child.i > verb.i and child.dep_ in rules.post_deps:
+            toks.extend(child.subtree)
+    return [_word_set(t) for t in sorted(toks, key=lambda t: t.i)]
+
+
+def _pre_context(verb: Token) -> list[frozenset[str]]:
+    toks = [t for c in verb.children if c.i < verb.i for t in c.subtree]
+    return [_word_set(t) for t in sorted(toks, key=lambda t: t.i)]
+
+
+def _subsequence(slots: Sequence[Sequence[str]], words: Sequence[frozenset[str]]) -> bool:
+    pos = 0
+    for slot in slots:
+        while pos < len(words) and words[pos].isdisjoint(slot):
+            pos += 1
+        if pos == len(words):
+            return False
+        pos += 1
+    return True
+
+
+def _best_pattern(
+    patterns: Sequence[VerbPattern], pre: Sequence[frozenset[str]], post: Sequence[frozenset[str]]
+) -> VerbPattern | None:
+    best: VerbPattern | None = None
+    for pattern in patterns:
+        if not _subsequence(pattern.post, post) or not _subsequence(pattern.pre, pre):
+            continue
+        if best is None or len(pattern.pre) + len(pattern.post) > len(best.pre) + len(best.post):
+            best = pattern
+    return best
+
+
+def _verb_entry(verb: Token, entries: Sequence[VerbEntry]) -> VerbEntry | None:
+    """The longest entry whose extra words ("meet *with*") follow the verb among its children."""
+    following = {c.lower_ for c in verb.children if c.i > verb.i}
+    fitting = [e for e in entries if all(w in following for w in e.words[1:])]
+    return max(fitting, key=lambda e: len(e.words), default=None)
+
+
+def match_verb(verb: Token, verbs: VerbDictionary, rules: CodingRules) -> VerbMatch | None:
+    entry = _verb_entry(verb, verbs.verbs_by_lemma.get(verb.lemma_.lower(), ()))
+    if entry is None:
+        return None
+    patterns = verbs.patterns_by_block.get(entry.block, ())
+    pattern = _best_pattern(patterns, _pre_context(verb), _post_context(verb, rules))
+    if pattern is not None:
+        return VerbMatch(verb, pattern.code, f"pattern {pattern.id}", specific=True)
+    code = entry.code or verbs.block_codes.get(entry.block)
+    if not code:
+        return None
+    rule = f"verb {entry.block}:{' '.join(entry.words)}"
+    return VerbMatch(verb, code, rule, specific=False)
+
+
+# ---------------------------------------------------------------- clause properties
+
+
+def _clause_chain(verb: Token) -> Iterator[Token]:
+    """The verb and the heads it inherits from through xcomp/acomp/conj/advcl links."""
+    tok = verb
+    yield tok
+    while tok.dep_ in _INHERIT and tok.head is not tok:
+        tok = tok.head
+        yield tok
+
+
+def is_negated(verb: Token, rules: CodingRules) -> bool:
+    for tok in _clause_chain(verb):
+        if any(c.dep_ == "neg" or c.lower_ in rules.negation_words for c in tok.children):
+            return True
+        if tok is not verb and tok.lemma_.lower() in rules.negating_heads:
+            return True
+    return False
+
+
+def is_hypothetical(verb: Token, rules: CodingRules) -> bool:
+    if verb.sent.text.rstrip().endswith("?"):
+        return True
+    for tok in _clause_chain(verb):
+        for child in tok.children:
+            if child.dep_ == "mark" and child.lower_ in rules.hypothetical_marks:
+                return True
+            if child.dep_ == "aux" and child.lower_ in rules.hypothetical_aux:
+                return True
+    return False
+
+
+def is_intent(verb: Token, rules: CodingRules) -> bool:
+    for tok in _clause_chain(verb):
+        if tok is not verb and tok.lemma_.lower() in rules.intent_heads:
+            return True
+        if any(c.dep_ == "aux" and c.lower_ in rules.intent_aux for c in tok.children):
+            return True
+    return False
+
+
+def intent_code(code: str, rules: CodingRules) -> str:
+    """Map a code to its intent form (``06x`` -> ``031x``...), most specific prefix first."""
+    if code.startswith("03") or code[:2] in {"01", "02", "09", "10", "11", "12", "13", "14"}:
+        return code
+    for size in (len(code), 3, 2):
+        mapped = rules.intent_codes.get(code[:size])
+        if mapped:
+            return mapped
+    return code
+
+
+# ---------------------------------------------------------------- source and target
+
+
+@dataclass(frozen=True, slots=True)
+class _Slot:
+    mentions: tuple[Mention, ...]
+    inherited: bool
+
+
+def _conjuncts(tok: Token) -> list[Token]:
+    found = [tok]
+    stack = [c for c in tok.children if c.dep_ == "conj"]
+    while stack:
+        conj = stack.pop(0)
+        found.append(conj)
+        stack.extend(c for c in conj.children if c.dep_ == "conj")
+    return found
+
+
+def _mentions_of(heads: Sequence[Token], mentions: Mapping[int, Mention]) -> tuple[Mention, ...]:
+    return tuple(mentions[h.i] for h in heads if h.i in mentions)
+
+
+def _agent_of(verb: Token) -> Token | None:
+    for child in verb.children:
+        if child.dep_ == "agent":
+            return next((c for c in child.children if c.dep_ == "pobj"), None)
+    return None
+
+
+def _subject(verb: Token) -> Token | None:
+    passive = any(c.dep_ == "nsubjpass" for c in verb.children)
+    if passive:
+        return _agent_of(verb)
+    return next((c for c in verb.children if c.dep_ in _SUBJECTS), None)
+
+
+def find_source(verb: Token, mentions: Mapping[int, Mention]) -> _Slot:
+    for depth, tok in enumerate(_clause_chain(verb)):
+        subject = _subject(tok)
+        if subject is not None:
+            return _Slot(_mentions_of(_conjuncts(subject), mentions), inherited=depth > 0)
+        if tok.dep_ == "advcl" and tok is verb:
+            continue
+    return _Slot((), inherited=False)
+
+
+def _object_heads(verb: Token, rules: CodingRules) -> list[Token]:
+    heads: list[Token] = []
+    passive_subject = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+    if passive_subject is not None and _agent_of(verb) is not None:
+        heads.append(passive_subject)
+    heads.extend(c for c in verb.children if c.dep_ in {"dobj", "dative", "attr", "oprd"})
+    for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ in rules.target_preps):
+        heads.extend(c for c in prep.children if c.dep_ == "pobj")
+    return heads
+
+
+def find_target(
+    verb: Token, mentions: Mapping[int, Mention], rules: CodingRules, source: Sequence[Mention]
+) -> tuple[Mention, ...]:
+    """Direct actors first (objects, datives, prepositional objects), then actors inside them."""
+    taken = {m.actor.code for m in source}
+    heads = _object_heads(verb, rules)
+    direct = [m for m in _mentions_of([c for h in heads for c in _conjuncts(h)], mentions)]
+    direct = [m for m in direct if m.actor.country and m.actor.code not in taken]
+    if direct:
+        return tuple(direct)
+    for head in heads:
+        inner = [mentions[t.i] for t in head.subtree if t.i in mentions and t.i != head.i]
+        inner = [m for m in inner if m.actor.country and m.actor.code not in taken]
+        if inner:
+            return (inner[0],)
+    return ()
+
+
+# ---------------------------------------------------------------- assembling events
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    match: VerbMatch
+    code: str
+    source: Mention
+    target: Mention | None
+    inherited: bool
+    intent: bool
+
+
+def _pairs(
+    sources: Sequence[Mention], targets: Sequence[Mention], code: str, rules: CodingRules
+) -> Iterator[tuple[Mention, Mention | None]]:
+    if targets:
+        for s in sources:
+            for t in targets:
+                yield s, t
+    elif len(sources) > 1 and code[:2] in rules.reciprocal_roots:
+        for s in sources:
+            for t in sources:
+                if s.actor.code != t.actor.code:
+                    yield s, t
+    else:
+        for s in sources:
+            yield s, None
+
+
+def _candidates(
+    verb: Token, mentions: Mapping[int, Mention], res: CoderResources
+) -> Iterator[_Candidate]:
+    rules = res.rules
+    match = match_verb(verb, res.verbs, rules)
+    if match is None or is_negated(verb, rules) or is_hypothetical(verb, rules):
+        return
+    if match.code[:2] in rules.statement_roots and any(c.dep_ == "ccomp" for c in verb.children):
+        return  # a statement that carries a coded event of its own is subordinate to it
+    source = find_source(verb, mentions)
+    sources = [m for m in source.mentions if m.actor.country]
+    targets = find_target(verb, mentions, rules, sources)
+    intent = is_intent(verb, rules)
+    code = intent_code(match.code, rules) if intent else match.code
+    for s, t in _pairs(sources, targets, code, rules):
+        yield _Candidate(match, code, s, t, source.inherited, intent)
+
+
+def _confidence(c: _Candidate, rules: CodingRules) -> float:
+    w = rules.confidence
+    score = w["base"] + (w["pattern"] if c.match.specific else 0.0)
+    score += w["target"] if c.target is not None else 0.0
+    score += w["entity"] if c.source.actor.name or c.source.actor.agent else 0.0
+    score += w["inherited_source"] if c.inherited else 0.0
+    score += w["modal"] if c.intent else 0.0
+    return round(min(1.0, max(0.0, score)), 3)
+
+
+def _event(article: Article, c: _Candidate, res: CoderResources) -> Event:
+    info = res.ontology.get(c.code)
+    sent = c.match.token.sent
+    verb = c.match.token
+    target: Actor | None = c.target.actor if c.target else None
+    return Event(
+        doc_id=article.doc_id,
+        sentence=sent.text,
+        sentence_span=Span(sent.start_char, sent.end_char),
+        cameo=info.code,
+        cameo_name=info.name,
+        goldstein=info.goldstein,
+        quad_class=info.quad_class,
+        plover_type=info.plover_type,
+        plover_mode=info.plover_mode,
+        source=c.source.actor,
+        target=target,
+        date=None,
+        date_source="none",
+        date_precision=None,
+        location=None,
+        confidence=_confidence(c, res.rules),
+        offsets=Offsets(
+            source=c.source.span,
+            verb=Span(verb.idx, verb.idx + len(verb.text)),
+            target=c.target.span if c.target else None,
+        ),
+        rule=c.match.rule + (" +intent" if c.intent else ""),
+    )
+
+
+def code_events(
+    article: Article,
+    doc: Doc,
+    mentions: Mapping[int, Mention],
+    res: CoderResources,
+    *,
+    include_title: bool = False,
+) -> list[Event]:
+    """Every event of a parsed article (date and location are filled in by ``where``/``when``)."""
+    start = 0 if include_title else article.body_start
+    events: list[Event] = []
+    for tok in doc:
+        if tok.pos_ != "VERB" or tok.idx < start:
+            continue
+        events.extend(_event(article, c, res) for c in _candidates(tok, mentions, res))
+    return events
+
+
+def refine_meeting(event: Event, rules: CodingRules, ontology: Ontology) -> Event:
+    """A generic meeting held in a country neither side belongs to is CAMEO 044."""
+    loc = event.location
+    if event.cameo not in rules.meeting_codes or loc is None or loc.country is None:
+        return event
+    sides = {event.source.country, event.target.country if event.target else None}
+    if loc.country in sides:
+        return event
+    info = ontology.get(rules.third_location_code)
+    return replace(
+        event,
+        cameo=info.code,
+        cameo_name=info.name,
+        goldstein=info.goldstein,
+        quad_class=info.quad_class,
+        plover_type=info.plover_type,
+        plover_mode=info.plover_mode,
+        rule=event.rule + " +third-location",
+    )

@@ -1,0 +1,90 @@
+"""Events, actors and articles as plain JSON-ready dictionaries (the CLI/API contract)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from communique.model import Actor, Article, Event, Location, Mention, Span
+
+__all__ = ["actor_dict", "article_dict", "event_dict", "mention_dict"]
+
+
+def _span(span: Span | None) -> list[int] | None:
+    return [span.start, span.end] if span else None
+
+
+def actor_dict(actor: Actor | None) -> dict[str, Any] | None:
+    if actor is None:
+        return None
+    return {
+        "text": actor.text,
+        "country": actor.country,
+        "agent": actor.agent,
+        "code": actor.code,
+        "entity_id": actor.entity_id,
+        "name": actor.name,
+    }
+
+
+def location_dict(loc: Location | None) -> dict[str, Any] | None:
+    if loc is None:
+        return None
+    return {
+        "name": loc.name,
+        "country": loc.country,
+        "lat": loc.lat,
+        "lon": loc.lon,
+        "geonameid": loc.geonameid,
+        "feature": loc.feature,
+    }
+
+
+def event_dict(event: Event) -> dict[str, Any]:
+    return {
+        "doc_id": event.doc_id,
+        "sentence": event.sentence,
+        "cameo": event.cameo,
+        "cameo_name": event.cameo_name,
+        "goldstein": event.goldstein,
+        "quad_class": event.quad_class,
+        "plover_type": event.plover_type,
+        "plover_mode": event.plover_mode,
+        "source": actor_dict(event.source),
+        "target": actor_dict(event.target),
+        "date": event.date.isoformat() if event.date else None,
+        "date_source": event.date_source,
+        "date_precision": event.date_precision,
+        "location": location_dict(event.location),
+        "confidence": event.confidence,
+        "offsets": {
+            "sentence": _span(event.sentence_span),
+            "source": _span(event.offsets.source),
+            "verb": _span(event.offsets.verb),
+            "target": _span(event.offsets.target),
+        },
+        "rule": event.rule,
+    }
+
+
+def mention_dict(mention: Mention) -> dict[str, Any]:
+    return {
+        "text": mention.text,
+        "span": _span(mention.span),
+        "sentence": mention.sentence,
+        "antecedent": mention.antecedent,
+        "actor": actor_dict(mention.actor),
+    }
+
+
+def article_dict(article: Article) -> dict[str, Any]:
+    return {
+        "doc_id": article.doc_id,
+        "title": article.title,
+        "published": article.published.isoformat() if article.published else None,
+        "section": article.section,
+        "caption": article.caption,
+        "author": article.author,
+        "language": article.language,
+        "url": article.url,
+        "text": article.body,
+    }
