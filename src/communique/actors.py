@@ -198,10 +198,17 @@ def _entity_of(tok: Token) -> Span | None:
 
 
 def _combine(hits: Sequence[_Hit], res: ActorResources) -> tuple[_Code, str | None]:
-    """Country and agents from the hits of one phrase; entities (people, organisations) win."""
+    """Country and agents from the hits of one phrase.
+
+    A known person or organisation gives both; an explicit country named before it ("Iran's
+    National Security Council") overrides the country of a generic institution's entry.
+    """
     entity = next((h for h in hits if h.kind == "entity"), None)
     base = split_code(entity.code, res.agent_codes) if entity else _Code(None, ())
-    country = base.country or next((h.code for h in hits if h.kind == "country"), None)
+    named = next((h for h in hits if h.kind == "country"), None)
+    country = base.country
+    if named is not None and (country is None or (entity and named.start < entity.start)):
+        country = named.code
     agents = base.agents
     if not agents:
         agent_hit = next((h for h in hits if h.kind == "agent"), None)
@@ -217,15 +224,48 @@ def make_actor(text: str, code: _Code, *, entity_id: str | None, name: str | Non
     )
 
 
+def _anchored(
+    head: Token, tokens: Sequence[Token], hits: Sequence[_Hit], res: ActorResources
+) -> bool:
+    """Whether the phrase names an actor itself, not just mentions one in a modifier.
+
+    "Iran's internal affairs" and "Kenyan police" do; "interference in Iran's affairs" does not
+    (its actor is the nested "Iran's"), while a name or an agent noun may take its country from
+    an attachment ("Wang Yi, head of ... of China", "protesters in Lagos").
+    """
+    core = core_span(head)
+    if any(core.start <= tokens[h.start].i < core.end for h in hits):
+        return True
+    return head.pos_ == "PROPN" or _agent_hit([head], 0, 1, res) is not None
+
+
 def resolve_phrase(head: Token, res: ActorResources, *, day: date | None) -> Actor | None:
     """Resolve the noun phrase headed by ``head`` without document context."""
-    hits = find_hits(phrase_tokens(head), res, day=day)
+    tokens = phrase_tokens(head)
+    hits = find_hits(tokens, res, day=day)
+    if not hits or not _anchored(head, tokens, hits, res):
+        return None
     code, entity_id = _combine(hits, res)
     if code.country is None and not code.agents:
         return None
     span = core_span(head)
-    name = span.text if _is_person(head) else None
-    return make_actor(span.text, code, entity_id=entity_id, name=name)
+    own = _own_entity(head, tokens, hits)
+    person = _entity_of(head) if _is_person(head) else None
+    name = person.text if person is not None else own
+    return make_actor(span.text, code, entity_id=entity_id if own else None, name=name)
+
+
+def _own_entity(head: Token, tokens: Sequence[Token], hits: Sequence[_Hit]) -> str | None:
+    """The text of a knowledge-base entity that is the head's own name, not a modifier's."""
+    core = core_span(head)
+    for hit in hits:
+        if (
+            hit.kind == "entity"
+            and core.start <= tokens[hit.start].i
+            and tokens[hit.end - 1].i < core.end
+        ):
+            return " ".join(t.text for t in tokens[hit.start : hit.end])
+    return None
 
 
 def _is_person(head: Token) -> bool:

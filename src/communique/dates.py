@@ -78,8 +78,8 @@ def _attached_dates(verb: Token) -> list[Span]:
         if ent.label_ != "DATE" or not (verb.sent.start <= ent.start < verb.sent.end):
             continue
         root = ent.root
-        direct = root.head is verb and root.dep_ in _DATE_DEPS | {"pobj", "dobj"}
-        via_prep = root.dep_ == "pobj" and root.head.dep_ == "prep" and root.head.head is verb
+        direct = root.head.i == verb.i and root.dep_ in _DATE_DEPS | {"pobj", "dobj"}
+        via_prep = root.dep_ == "pobj" and root.head.dep_ == "prep" and root.head.head.i == verb.i
         if direct or via_prep:
             found.append(ent)
     return found

@@ -26,7 +26,8 @@ __all__ = ["CoderResources", "CodingRules", "code_events", "load_coder_resources
 
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
 _INHERIT = frozenset({"xcomp", "conj", "advcl", "acomp"})
-_NOT_POST = frozenset({"ccomp", "conj", "advcl", "relcl", "punct", "cc", "mark", "nsubj"})
+_CONTROL = frozenset({"xcomp", "acomp", "pcomp"})
+_CORE_MODS = frozenset({"compound", "amod", "nmod", "nummod", "poss", "case"})
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class CodingRules:
     meeting_codes: frozenset[str]
     third_location_code: str
     reciprocal_roots: frozenset[str]
+    requires_target: frozenset[str]  # PLOVER types whose events need a recipient
     post_deps: frozenset[str]
     confidence: Mapping[str, float]
 
@@ -89,27 +91,59 @@ def _word_set(tok: Token) -> frozenset[str]:
     return frozenset({tok.lower_, tok.lemma_.lower()})
 
 
+def _core(tok: Token) -> list[Token]:
+    """A phrase's head with its premodifiers ("new economic sanctions")."""
+    mods = [t for c in tok.lefts if c.dep_ in _CORE_MODS for t in c.subtree]
+    return [*mods, tok]
+
+
+def _with_preps(tok: Token) -> list[Token]:
+    """A phrase's core and, one level down, its ``of`` phrases ("series of attacks")."""
+    found = _core(tok)
+    if tok.dep_ == "prep":
+        found.extend(t for pobj in tok.children if pobj.dep_ == "pobj" for t in _core(pobj))
+        return found
+    for prep in (c for c in tok.rights if c.dep_ == "prep" and c.lower_ == "of"):
+        found.append(prep)
+        found.extend(t for pobj in prep.children if pobj.dep_ == "pobj" for t in _core(pobj))
+    return found
+
+
 def _post_context(verb: Token, rules: CodingRules) -> list[frozenset[str]]:
+    """Phrase-level words after the verb: particles, object cores, prepositions and objects."""
     toks: list[Token] = []
     for child in verb.children:
         if child.i > verb.i and child.dep_ in rules.post_deps:
-            toks.extend(child.subtree)
+            toks.extend(_with_preps(child))
     return [_word_set(t) for t in sorted(toks, key=lambda t: t.i)]
 
 
 def _pre_context(verb: Token) -> list[frozenset[str]]:
-    toks = [t for c in verb.children if c.i < verb.i for t in c.subtree]
+    toks = [t for c in verb.children if c.i < verb.i and c.dep_ != "punct" for t in _core(c)]
     return [_word_set(t) for t in sorted(toks, key=lambda t: t.i)]
 
 
+def _fits(alternative: str, words: Sequence[frozenset[str]], pos: int) -> int:
+    """Tokens consumed when ``alternative`` (possibly multi-word) matches at ``pos``, else 0."""
+    parts = alternative.split(" ")
+    if pos + len(parts) > len(words):
+        return 0
+    return len(parts) if all(p in words[pos + k] for k, p in enumerate(parts)) else 0
+
+
+def _slot_at(slot: Sequence[str], words: Sequence[frozenset[str]], pos: int) -> int:
+    return max((_fits(alt, words, pos) for alt in slot), default=0)
+
+
 def _subsequence(slots: Sequence[Sequence[str]], words: Sequence[frozenset[str]]) -> bool:
+    """Every slot matches, in order, with any words in between."""
     pos = 0
     for slot in slots:
-        while pos < len(words) and words[pos].isdisjoint(slot):
+        while pos < len(words) and not _slot_at(slot, words, pos):
             pos += 1
         if pos == len(words):
             return False
-        pos += 1
+        pos += _slot_at(slot, words, pos)
     return True
 
 
@@ -125,45 +159,52 @@ def _best_pattern(
     return best
 
 
-def _verb_entry(verb: Token, entries: Sequence[VerbEntry]) -> VerbEntry | None:
-    """The longest entry whose extra words ("meet *with*") follow the verb among its children."""
+def _fitting_entries(verb: Token, entries: Sequence[VerbEntry]) -> list[VerbEntry]:
+    """Entries whose extra words ("meet *with*") follow the verb among its children, longest first."""
     following = {c.lower_ for c in verb.children if c.i > verb.i}
     fitting = [e for e in entries if all(w in following for w in e.words[1:])]
-    return max(fitting, key=lambda e: len(e.words), default=None)
+    return sorted(fitting, key=lambda e: -len(e.words))
 
 
 def match_verb(verb: Token, verbs: VerbDictionary, rules: CodingRules) -> VerbMatch | None:
-    entry = _verb_entry(verb, verbs.verbs_by_lemma.get(verb.lemma_.lower(), ()))
-    if entry is None:
-        return None
-    patterns = verbs.patterns_by_block.get(entry.block, ())
+    """The most specific pattern of any fitting verb block, else the verb's or block's code."""
+    entries = _fitting_entries(verb, verbs.verbs_by_lemma.get(verb.lemma_.lower(), ()))
+    blocks = dict.fromkeys(e.block for e in entries)
+    patterns = [p for b in blocks for p in verbs.patterns_by_block.get(b, ())]
     pattern = _best_pattern(patterns, _pre_context(verb), _post_context(verb, rules))
     if pattern is not None:
         return VerbMatch(verb, pattern.code, f"pattern {pattern.id}", specific=True)
-    code = entry.code or verbs.block_codes.get(entry.block)
-    if not code:
-        return None
-    rule = f"verb {entry.block}:{' '.join(entry.words)}"
-    return VerbMatch(verb, code, rule, specific=False)
+    for entry in entries:
+        code = entry.code or verbs.block_codes.get(entry.block)
+        if code:
+            rule = f"verb {entry.block}:{' '.join(entry.words)}"
+            return VerbMatch(verb, code, rule, specific=False)
+    return None
 
 
 # ---------------------------------------------------------------- clause properties
 
 
-def _clause_chain(verb: Token) -> Iterator[Token]:
-    """The verb and the heads it inherits from through xcomp/acomp/conj/advcl links."""
+def _chain(verb: Token, links: frozenset[str]) -> Iterator[Token]:
+    """The verb, then the heads it hangs from through the given dependency links."""
     tok = verb
     yield tok
-    while tok.dep_ in _INHERIT and tok.head is not tok:
+    while tok.dep_ in links and tok.head.i != tok.i:
         tok = tok.head
         yield tok
 
 
+def _clause_chain(verb: Token) -> Iterator[Token]:
+    """The verb and the heads it inherits its subject from (xcomp, acomp, conj, advcl)."""
+    return _chain(verb, _INHERIT)
+
+
 def is_negated(verb: Token, rules: CodingRules) -> bool:
-    for tok in _clause_chain(verb):
+    """ "did not meet", "refused to meet", "denied attacking" (not across conjuncts)."""
+    for tok in _chain(verb, _CONTROL):
         if any(c.dep_ == "neg" or c.lower_ in rules.negation_words for c in tok.children):
             return True
-        if tok is not verb and tok.lemma_.lower() in rules.negating_heads:
+        if tok.i != verb.i and tok.lemma_.lower() in rules.negating_heads:
             return True
     return False
 
@@ -171,7 +212,7 @@ def is_negated(verb: Token, rules: CodingRules) -> bool:
 def is_hypothetical(verb: Token, rules: CodingRules) -> bool:
     if verb.sent.text.rstrip().endswith("?"):
         return True
-    for tok in _clause_chain(verb):
+    for tok in _chain(verb, _CONTROL | {"conj"}):
         for child in tok.children:
             if child.dep_ == "mark" and child.lower_ in rules.hypothetical_marks:
                 return True
@@ -181,8 +222,9 @@ def is_hypothetical(verb: Token, rules: CodingRules) -> bool:
 
 
 def is_intent(verb: Token, rules: CodingRules) -> bool:
-    for tok in _clause_chain(verb):
-        if tok is not verb and tok.lemma_.lower() in rules.intent_heads:
+    """ "willing to", "pledged to", "will" on the verb, its controllers or its first conjunct."""
+    for tok in _chain(verb, _CONTROL | {"conj"}):
+        if tok.i != verb.i and tok.lemma_.lower() in rules.intent_heads:
             return True
         if any(c.dep_ == "aux" and c.lower_ in rules.intent_aux for c in tok.children):
             return True
@@ -242,8 +284,6 @@ def find_source(verb: Token, mentions: Mapping[int, Mention]) -> _Slot:
         subject = _subject(tok)
         if subject is not None:
             return _Slot(_mentions_of(_conjuncts(subject), mentions), inherited=depth > 0)
-        if tok.dep_ == "advcl" and tok is verb:
-            continue
     return _Slot((), inherited=False)
 
 
@@ -320,8 +360,10 @@ def _candidates(
     targets = find_target(verb, mentions, rules, sources)
     intent = is_intent(verb, rules)
     code = intent_code(match.code, rules) if intent else match.code
+    needs_target = res.ontology.get(code).plover_type in rules.requires_target
     for s, t in _pairs(sources, targets, code, rules):
-        yield _Candidate(match, code, s, t, source.inherited, intent)
+        if t is not None or not needs_target:
+            yield _Candidate(match, code, s, t, source.inherited, intent)
 
 
 def _confidence(c: _Candidate, rules: CodingRules) -> float:
@@ -337,12 +379,13 @@ def _confidence(c: _Candidate, rules: CodingRules) -> float:
 def _event(article: Article, c: _Candidate, res: CoderResources) -> Event:
     info = res.ontology.get(c.code)
     sent = c.match.token.sent
+    text = sent.text.rstrip()
     verb = c.match.token
     target: Actor | None = c.target.actor if c.target else None
     return Event(
         doc_id=article.doc_id,
-        sentence=sent.text,
-        sentence_span=Span(sent.start_char, sent.end_char),
+        sentence=text,
+        sentence_span=Span(sent.start_char, sent.start_char + len(text)),
         cameo=info.code,
         cameo_name=info.name,
         goldstein=info.goldstein,

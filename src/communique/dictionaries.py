@@ -1,0 +1,263 @@
+"""Typed loaders for the packaged PETRARCH2/Phoenix dictionaries.
+
+* :func:`load_verb_dictionary` - verbs and verb patterns (``data/verbs.jsonl``)
+* :func:`load_actor_kb` - named actors with date-ranged roles (``data/actors.jsonl``)
+* :func:`load_agents` - agent (sector) nouns (``data/agents.jsonl``)
+
+Each loader reads its file on every call; the caller keeps the returned object. The files, their
+schemas and their sources are described in ``data/README.md``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from types import MappingProxyType
+from typing import Any, TypeVar
+
+from communique.ontology import read_data_jsonl
+
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+# --------------------------------------------------------------------------- verbs
+
+
+@dataclass(frozen=True, slots=True)
+class VerbEntry:
+    """A verb of a block: ``words`` is ``("meet", "with")`` for the multi-word ``meet with``."""
+
+    block: str
+    lemma: str
+    words: tuple[str, ...]
+    forms: tuple[str, ...]
+    code: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class VerbPattern:
+    """A block pattern: slots (tuples of alternative words) before and after the verb."""
+
+    block: str
+    id: str
+    code: str
+    pre: tuple[tuple[str, ...], ...]
+    post: tuple[tuple[str, ...], ...]
+    comment: str
+
+
+@dataclass(frozen=True)
+class VerbDictionary:
+    verbs_by_lemma: Mapping[str, tuple[VerbEntry, ...]]  # key: lemma (first word)
+    patterns_by_block: Mapping[str, tuple[VerbPattern, ...]]
+    block_codes: Mapping[str, str | None]
+
+
+def _frozen_groups(groups: Mapping[_K, list[_V]]) -> Mapping[_K, tuple[_V, ...]]:
+    return MappingProxyType({key: tuple(values) for key, values in groups.items()})
+
+
+def _optional_str(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _slots(raw: Iterable[Iterable[Any]]) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(str(word) for word in slot) for slot in raw)
+
+
+def _verb_entry(rec: Mapping[str, Any]) -> VerbEntry:
+    return VerbEntry(
+        block=str(rec["block"]),
+        lemma=str(rec["lemma"]),
+        words=tuple(str(w) for w in rec["words"]),
+        forms=tuple(str(f) for f in rec["forms"]),
+        code=_optional_str(rec["code"]),
+    )
+
+
+def _verb_pattern(rec: Mapping[str, Any]) -> VerbPattern:
+    return VerbPattern(
+        block=str(rec["block"]),
+        id=str(rec["id"]),
+        code=str(rec["code"]),
+        pre=_slots(rec["pre"]),
+        post=_slots(rec["post"]),
+        comment=str(rec["comment"]),
+    )
+
+
+# Our own extensions come first, so that they win ties against the converted PETRARCH2 entries.
+VERB_FILES = ("verbs_communique.jsonl", "verbs.jsonl")
+
+
+def _verb_records() -> Iterable[Mapping[str, Any]]:
+    for name in VERB_FILES:
+        yield from read_data_jsonl(name)
+
+
+def load_verb_dictionary() -> VerbDictionary:
+    """Read the verb files: verbs by lemma, patterns by block, and each block's default code."""
+    verbs: defaultdict[str, list[VerbEntry]] = defaultdict(list)
+    patterns: defaultdict[str, list[VerbPattern]] = defaultdict(list)
+    block_codes: dict[str, str | None] = {}
+    for rec in _verb_records():
+        kind = rec["type"]
+        if kind == "block":
+            block_codes[str(rec["block"])] = _optional_str(rec["code"])
+        elif kind == "verb":
+            entry = _verb_entry(rec)
+            verbs[entry.lemma].append(entry)
+        elif kind == "pattern":
+            pattern = _verb_pattern(rec)
+            patterns[pattern.block].append(pattern)
+    return VerbDictionary(
+        verbs_by_lemma=_frozen_groups(verbs),
+        patterns_by_block=_frozen_groups(patterns),
+        block_codes=MappingProxyType(block_codes),
+    )
+
+
+# --------------------------------------------------------------------------- actors
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    """An actor code, valid from ``start`` to ``end`` (inclusive; None = unbounded)."""
+
+    code: str
+    start: date | None
+    end: date | None
+
+    @property
+    def dated(self) -> bool:
+        return self.start is not None or self.end is not None
+
+    def covers(self, day: date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+
+def _recency(role: Role) -> tuple[int, int]:
+    """Sort key: a later start ranks higher, then an earlier end."""
+    start = role.start or date.min
+    end = role.end or date.max
+    return (start.toordinal(), -end.toordinal())
+
+
+def _pick(roles: Sequence[Role]) -> Role:
+    return max(roles, key=_recency)
+
+
+def _undated(roles: Sequence[Role]) -> str | None:
+    return next((r.code for r in roles if not r.dated), None)
+
+
+@dataclass(frozen=True, slots=True)
+class ActorEntry:
+    id: str
+    kind: str  # "country" | "person" | "organisation"
+    names: tuple[str, ...]
+    roles: tuple[Role, ...]
+    source: str
+
+    def code_on(self, day: date | None) -> str | None:
+        """The code that applies on ``day``.
+
+        Dated roles covering the day come first (the one that started last, then the one that
+        ends first); otherwise the undated default. With no day: the open-ended role that started
+        last (the role current when the dictionary was made), else the undated default, else
+        the dated role that ended last. None when the entry has no roles.
+        """
+        if day is not None:
+            covering = [r for r in self.roles if r.dated and r.covers(day)]
+            return _pick(covering).code if covering else _undated(self.roles)
+        current = [r for r in self.roles if r.start is not None and r.end is None]
+        if current:
+            return _pick(current).code
+        default = _undated(self.roles)
+        ended = [r for r in self.roles if r.end is not None]
+        if default is not None or not ended:
+            return default
+        return max(ended, key=lambda r: (r.end or date.min, r.start or date.min)).code
+
+
+@dataclass(frozen=True)
+class ActorKB:
+    entries: tuple[ActorEntry, ...]
+    by_name: Mapping[str, tuple[ActorEntry, ...]]  # lowercase name -> entries
+    max_name_tokens: int
+
+
+def _parse_day(value: Any) -> date | None:
+    return None if value is None else date.fromisoformat(str(value))
+
+
+def _role(rec: Mapping[str, Any]) -> Role:
+    return Role(code=str(rec["code"]), start=_parse_day(rec["start"]), end=_parse_day(rec["end"]))
+
+
+def _actor_entry(rec: Mapping[str, Any]) -> ActorEntry:
+    return ActorEntry(
+        id=str(rec["id"]),
+        kind=str(rec["kind"]),
+        names=tuple(str(n) for n in rec["names"]),
+        roles=tuple(_role(r) for r in rec["roles"]),
+        source=str(rec["source"]),
+    )
+
+
+_KIND_RANK = {"country": 0, "organisation": 1, "person": 2}
+_SOURCE_RANK = {
+    "Phoenix.Countries.actors.txt": 0,
+    "Phoenix.International.actors.txt": 1,
+    "Phoenix.MilNonState.actors.txt": 2,
+}
+
+
+def _entry_rank(entry: ActorEntry) -> tuple[int, int, str]:
+    """Order of entries sharing a name: countries first, then by source file, then by id."""
+    return (_KIND_RANK.get(entry.kind, 3), _SOURCE_RANK.get(entry.source, 3), entry.id)
+
+
+def load_actor_kb() -> ActorKB:
+    """Read ``actors.jsonl`` and index every name (entries sharing a name: countries first)."""
+    entries = tuple(map(_actor_entry, read_data_jsonl("actors.jsonl")))
+    groups: defaultdict[str, list[ActorEntry]] = defaultdict(list)
+    for entry in sorted(entries, key=_entry_rank):
+        for name in entry.names:
+            groups[name].append(entry)
+    longest = max((len(name.split()) for name in groups), default=0)
+    return ActorKB(entries=entries, by_name=_frozen_groups(groups), max_name_tokens=longest)
+
+
+# --------------------------------------------------------------------------- agents
+
+
+@dataclass(frozen=True, slots=True)
+class AgentEntry:
+    words: tuple[str, ...]
+    code: str
+
+
+@dataclass(frozen=True)
+class AgentDictionary:
+    by_phrase: Mapping[str, str]  # "police officer" -> "COP" (plural forms included as keys)
+    max_tokens: int
+
+
+def load_agents() -> AgentDictionary:
+    """Read ``agents.jsonl``: every singular and plural phrase -> its agent code.
+
+    When a plural form equals another record's singular phrase, the singular record wins.
+    """
+    singular: dict[str, str] = {}
+    plural: dict[str, str] = {}
+    for rec in read_data_jsonl("agents.jsonl"):
+        entry = AgentEntry(words=tuple(str(w) for w in rec["words"]), code=str(rec["code"]))
+        singular[" ".join(entry.words)] = entry.code
+        for form in rec["plural"]:
+            plural[str(form)] = entry.code
+    by_phrase = {**plural, **singular}
+    longest = max((len(phrase.split()) for phrase in by_phrase), default=0)
+    return AgentDictionary(by_phrase=MappingProxyType(by_phrase), max_tokens=longest)
