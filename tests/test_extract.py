@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from communique import extract as extract_module
 from communique.extract import (
     BoilerplateRules,
     clean_text,
@@ -62,7 +61,7 @@ def test_seed_body(seed: Article) -> None:
     assert seed.body.endswith("regional peace.")
     assert len(seed.body.split("\n\n")) == 7
     assert seed.text[seed.body_start :] == seed.body
-    assert seed.text == seed.title + "\n\n" + seed.body
+    assert seed.text == f"{seed.title}\n\n{seed.body}"
     assert seed.body_start == len("China and Iran Pledge to Deepen Cooperation") + 2
 
 
@@ -204,7 +203,9 @@ def test_hard_wrapped_text_without_title(rules: BoilerplateRules) -> None:
 
 def test_document_title_and_date_take_precedence(rules: BoilerplateRules) -> None:
     text = "Published 24 July 2023\n\nIndia and Pakistan agreed to hold talks in Geneva next month."
-    article = _text_article(text, rules, title="India, Pakistan to talk", published=date(2024, 1, 2))
+    article = _text_article(
+        text, rules, title="India, Pakistan to talk", published=date(2024, 1, 2)
+    )
     assert article.title == "India, Pakistan to talk"
     assert article.published == date(2024, 1, 2)
     assert article.text == (
@@ -226,6 +227,21 @@ def test_a_sentence_with_a_date_is_body_not_dateline(rules: BoilerplateRules) ->
     cleaned = clean_text(text, rules=rules)
     assert cleaned.published is None
     assert cleaned.paragraphs == (text,)
+
+
+def test_long_sentence_case_line_inside_the_body_is_kept(rules: BoilerplateRules) -> None:
+    unpunctuated = (
+        "Kenya's interior minister said the government would meet church leaders and youth"
+        " groups in Nairobi next week to discuss the bill"
+    )
+    text = (
+        "Police in Nairobi arrested dozens of protesters on Saturday, witnesses said.\n\n"
+        f"{unpunctuated}\n\nTalks Stall in Arusha\n\nThe United States urged restraint."
+    )
+    cleaned = clean_text(text, rules=rules)
+    assert cleaned.paragraphs[1] == unpunctuated
+    assert len(cleaned.paragraphs) == 3
+    assert cleaned.removed == ("Talks Stall in Arusha",)
 
 
 def test_only_boilerplate_gives_an_empty_body(rules: BoilerplateRules) -> None:
@@ -306,7 +322,7 @@ def test_html_sample_body_has_no_chrome(kharkiv: Article, junk: str) -> None:
 def test_html_fallback_when_trafilatura_finds_nothing(
     rules: BoilerplateRules, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(extract_module.trafilatura, "bare_extraction", lambda *a, **k: None)
+    monkeypatch.setattr("communique.extract.trafilatura.bare_extraction", lambda *a, **k: None)
     html = (
         "<html><head><title>Peru and Chile | Site</title><style>p {color: red}</style></head>"
         "<body><ul><li>Home</li><li>World</li></ul>"

@@ -10,9 +10,11 @@ linked back ("Ahmadian", "the Chinese diplomat").
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from importlib import resources
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -29,16 +31,12 @@ __all__ = [
     "resolve_text",
 ]
 
-# Codes whose first three letters are not a country but a class of international actor.
-_TRANSNATIONAL = frozenset({"IGO", "NGO", "IMG", "MNC", "UIS", "NGM"})
 _PHRASE_DEPS = frozenset(
     {"compound", "amod", "poss", "nmod", "appos", "det", "case", "flat", "pobj", "nummod"}
 )
-_PHRASE_PREPS = frozenset({"of", "in", "from"})
 _CORE_DEPS = frozenset({"compound", "amod", "poss", "nmod", "det", "case", "flat"})
 _HEAD_POS = frozenset({"NOUN", "PROPN"})
 _NON_HEAD_DEPS = frozenset({"compound", "flat"})
-_PERSON_AGENT_HINT = frozenset({"GOV", "MIL", "COP", "JUD", "LEG", "PTY", "OPP", "ELI", "SPY"})
 
 
 @dataclass(frozen=True)
@@ -48,12 +46,32 @@ class ActorResources:
     kb: ActorKB
     agents: AgentDictionary
     agent_codes: frozenset[str]  # every three-letter agent code of the agent dictionary
+    rules: ActorRules
+
+
+@dataclass(frozen=True)
+class ActorRules:
+    """Rule tables from ``data/actor_rules.json``."""
+
+    transnational_prefixes: frozenset[str]  # code prefixes that are not countries (IGO, NGO...)
+    quantity_heads: frozenset[str]  # "thousands (of protesters)"
+    institution_nouns: frozenset[str]  # not people: "the Iranian side", "the ministry"
+    person_agents: frozenset[str]  # agents whose bare nouns can name a person seen before
+    phrase_preps: frozenset[str]  # attachments that describe the head ("of", "in", "from")
+
+
+def load_actor_rules() -> ActorRules:
+    raw = json.loads(resources.files("communique.data").joinpath("actor_rules.json").read_text())
+    fields = ActorRules.__dataclass_fields__
+    return ActorRules(**{k: frozenset(raw[k]) for k in fields})
 
 
 def load_actor_resources() -> ActorResources:
     agents = load_agents()
     codes = {c[i : i + 3] for c in agents.by_phrase.values() for i in range(0, len(c), 3)}
-    return ActorResources(kb=load_actor_kb(), agents=agents, agent_codes=frozenset(codes))
+    return ActorResources(
+        kb=load_actor_kb(), agents=agents, agent_codes=frozenset(codes), rules=load_actor_rules()
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,11 +108,11 @@ class _Tracker:
         return None
 
 
-def split_code(code: str, agent_codes: frozenset[str]) -> _Code:
+def split_code(code: str, res: ActorResources) -> _Code:
     """Split a CAMEO actor code ("IRNGOVMIL", "IGOUNO", "GOV") into country and agents."""
-    if code[:3] in _TRANSNATIONAL:
+    if code[:3] in res.rules.transnational_prefixes:
         return _Code(country=code[:6], agents=_chunks(code[6:]))
-    if len(code) >= 3 and code[:3].isalpha() and code[:3] not in agent_codes:
+    if len(code) >= 3 and code[:3].isalpha() and code[:3] not in res.agent_codes:
         return _Code(country=code[:3], agents=_chunks(code[3:]))
     return _Code(country=None, agents=_chunks(code))
 
@@ -156,22 +174,22 @@ def _longest_hit(
     return None
 
 
-def phrase_tokens(head: Token) -> list[Token]:
+def phrase_tokens(head: Token, rules: ActorRules) -> list[Token]:
     """The head with the modifiers that describe it (not its clauses, conjuncts or other preps)."""
     found = [head]
     stack = list(head.children)
     while stack:
         tok = stack.pop()
-        if not _in_phrase(tok):
+        if not _in_phrase(tok, rules):
             continue
         found.append(tok)
         stack.extend(tok.children)
     return sorted(found, key=lambda t: t.i)
 
 
-def _in_phrase(tok: Token) -> bool:
+def _in_phrase(tok: Token, rules: ActorRules) -> bool:
     if tok.dep_ == "prep":
-        return tok.lower_ in _PHRASE_PREPS
+        return tok.lower_ in rules.phrase_preps
     if tok.dep_ == "punct":
         return tok.text in {"(", ")"}
     return tok.dep_ in _PHRASE_DEPS
@@ -204,7 +222,7 @@ def _combine(hits: Sequence[_Hit], res: ActorResources) -> tuple[_Code, str | No
     National Security Council") overrides the country of a generic institution's entry.
     """
     entity = next((h for h in hits if h.kind == "entity"), None)
-    base = split_code(entity.code, res.agent_codes) if entity else _Code(None, ())
+    base = split_code(entity.code, res) if entity else _Code(None, ())
     named = next((h for h in hits if h.kind == "country"), None)
     country = base.country
     if named is not None and (country is None or (entity and named.start < entity.start)):
@@ -212,7 +230,7 @@ def _combine(hits: Sequence[_Hit], res: ActorResources) -> tuple[_Code, str | No
     agents = base.agents
     if not agents:
         agent_hit = next((h for h in hits if h.kind == "agent"), None)
-        agents = split_code(agent_hit.code, res.agent_codes).agents if agent_hit else ()
+        agents = split_code(agent_hit.code, res).agents if agent_hit else ()
     return _Code(country, agents), entity.entity_id if entity else None
 
 
@@ -236,12 +254,14 @@ def _anchored(
     core = core_span(head)
     if any(core.start <= tokens[h.start].i < core.end for h in hits):
         return True
-    return head.pos_ == "PROPN" or _agent_hit([head], 0, 1, res) is not None
+    if head.pos_ == "PROPN" or head.lower_ in res.rules.quantity_heads:
+        return True
+    return _agent_hit([head], 0, 1, res) is not None
 
 
 def resolve_phrase(head: Token, res: ActorResources, *, day: date | None) -> Actor | None:
     """Resolve the noun phrase headed by ``head`` without document context."""
-    tokens = phrase_tokens(head)
+    tokens = phrase_tokens(head, res.rules)
     hits = find_hits(tokens, res, day=day)
     if not hits or not _anchored(head, tokens, hits, res):
         return None
@@ -288,16 +308,12 @@ def _linked(
     if head.pos_ == "PROPN" and core_span(head).text == head.text:
         return tracker.by_name_part(head.lower_)
     if head.pos_ == "NOUN" and any(c.lower_ == "the" for c in head.children):
-        code, entity_id = _combine(find_hits(phrase_tokens(head), res, day=day), res)
-        personal = code.agents and code.agents[0] in _PERSON_AGENT_HINT and _is_personal_noun(head)
+        code, entity_id = _combine(find_hits(phrase_tokens(head, res.rules), res, day=day), res)
+        personal = code.agents and code.agents[0] in res.rules.person_agents
+        personal = personal and head.lemma_.lower() not in res.rules.institution_nouns
         if code.country and entity_id is None and personal:
             return tracker.by_role(code.country, None)
     return None
-
-
-def _is_personal_noun(head: Token) -> bool:
-    # A person noun ("diplomat", "minister") rather than an institution ("ministry").
-    return head.lemma_.lower() not in {"government", "ministry", "side", "army", "force", "police"}
 
 
 def _resolve_head(
@@ -324,10 +340,11 @@ def _resolve_head(
     return mention
 
 
-def _heads(doc: Doc) -> Iterator[tuple[int, Token]]:
+def _heads(doc: Doc, res: ActorResources) -> Iterator[tuple[int, Token]]:
     for sent_index, sent in enumerate(doc.sents):
         for tok in sent:
-            if tok.pos_ in _HEAD_POS and not _is_inner(tok):
+            quantity = tok.pos_ == "NUM" and tok.lower_ in res.rules.quantity_heads
+            if (tok.pos_ in _HEAD_POS or quantity) and not _is_inner(tok):
                 yield sent_index, tok
 
 
@@ -340,7 +357,7 @@ def resolve_mentions(doc: Doc, res: ActorResources, *, day: date | None) -> dict
     """Every actor mention of a parsed article, keyed by the token index of its head."""
     tracker = _Tracker()
     mentions: dict[int, Mention] = {}
-    for sent_index, head in _heads(doc):
+    for sent_index, head in _heads(doc, res):
         mention = _resolve_head(head, sent_index, tracker, res, day)
         if mention is not None:
             mentions[head.i] = mention

@@ -160,7 +160,7 @@ def _best_pattern(
 
 
 def _fitting_entries(verb: Token, entries: Sequence[VerbEntry]) -> list[VerbEntry]:
-    """Entries whose extra words ("meet *with*") follow the verb among its children, longest first."""
+    """Entries whose extra words ("meet *with*") follow the verb, longest first."""
     following = {c.lower_ for c in verb.children if c.i > verb.i}
     fitting = [e for e in entries if all(w in following for w in e.words[1:])]
     return sorted(fitting, key=lambda e: -len(e.words))
@@ -305,14 +305,32 @@ def find_target(
     taken = {m.actor.code for m in source}
     heads = _object_heads(verb, rules)
     direct = [m for m in _mentions_of([c for h in heads for c in _conjuncts(h)], mentions)]
-    direct = [m for m in direct if m.actor.country and m.actor.code not in taken]
-    if direct:
-        return tuple(direct)
+    direct = [m for m in direct if m.actor.code not in taken]
+    countried = [m for m in direct if m.actor.country]
+    if countried or direct:
+        return tuple(countried or direct[:1])
     for head in heads:
-        inner = [mentions[t.i] for t in head.subtree if t.i in mentions and t.i != head.i]
+        inside = [t for t in head.subtree if t.i != head.i and not _is_place_object(t, rules)]
+        inner = [mentions[t.i] for t in inside if t.i in mentions]
         inner = [m for m in inner if m.actor.country and m.actor.code not in taken]
         if inner:
             return (inner[0],)
+    return ()
+
+
+def _is_place_object(tok: Token, rules: CodingRules) -> bool:
+    """ "in Brussels": the object of a location preposition is a place, not a target."""
+    return tok.dep_ == "pobj" and tok.head.lower_ in rules.location_preps
+
+
+def _complement_target(
+    verb: Token, mentions: Mapping[int, Mention], rules: CodingRules, source: Sequence[Mention]
+) -> tuple[Mention, ...]:
+    """"threatened to launch an operation *against* Y": the complement's target."""
+    for comp in (c for c in verb.children if c.dep_ == "xcomp"):
+        found = find_target(comp, mentions, rules, source)
+        if found:
+            return found
     return ()
 
 
@@ -346,6 +364,26 @@ def _pairs(
             yield s, None
 
 
+def _subsumed(verb: Token, match: VerbMatch, res: CoderResources) -> bool:
+    """Whether another verb's event covers this one.
+
+    A complement of a coded verb belongs to that verb's event ("called on X *to agree*",
+    "threatened *to launch*"), except under intent verbs ("agreed *to hold talks*"), where the
+    complement is the event and the intent verb's own code is dropped instead.
+    """
+    rules = res.rules
+    if verb.lemma_.lower() in rules.intent_heads:
+        xcomps = [c for c in verb.children if c.dep_ == "xcomp" and c.pos_ == "VERB"]
+        if any(match_verb(c, res.verbs, rules) for c in xcomps):
+            return True
+    if match.code[:2] in rules.statement_roots and any(c.dep_ == "ccomp" for c in verb.children):
+        return True  # a statement that carries a coded event of its own is subordinate to it
+    head = verb.head
+    if verb.dep_ != "xcomp" or head.pos_ != "VERB" or head.lemma_.lower() in rules.intent_heads:
+        return False
+    return match_verb(head, res.verbs, rules) is not None
+
+
 def _candidates(
     verb: Token, mentions: Mapping[int, Mention], res: CoderResources
 ) -> Iterator[_Candidate]:
@@ -353,11 +391,13 @@ def _candidates(
     match = match_verb(verb, res.verbs, rules)
     if match is None or is_negated(verb, rules) or is_hypothetical(verb, rules):
         return
-    if match.code[:2] in rules.statement_roots and any(c.dep_ == "ccomp" for c in verb.children):
-        return  # a statement that carries a coded event of its own is subordinate to it
+    if _subsumed(verb, match, res):
+        return
     source = find_source(verb, mentions)
-    sources = [m for m in source.mentions if m.actor.country]
-    targets = find_target(verb, mentions, rules, sources)
+    sources = [m for m in source.mentions if m.actor.country or m.actor.agent]
+    targets = find_target(verb, mentions, rules, sources) or _complement_target(
+        verb, mentions, rules, sources
+    )
     intent = is_intent(verb, rules)
     code = intent_code(match.code, rules) if intent else match.code
     needs_target = res.ontology.get(code).plover_type in rules.requires_target

@@ -78,7 +78,6 @@ _PARTS = re.compile(r"\s*[|\u2022\u00b7]\s*|\s+[-\u2013\u2014]\s+")
 _BY = re.compile(r"^by\s+(.+)$", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
 _CREDIT_TAIL = r"\((?:[^()]*\W)?(?:{})(?:\W[^()]*)?\)\.?$"  # "... (Reuters)", "(AFP/File)"
-_DATE_SETTINGS = {"PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["day", "month", "year"]}
 _BLOCK_TAGS = (
     "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "br", "tr", "section", "article",
     "header", "footer", "nav", "aside", "figcaption", "blockquote", "pre", "td", "dd", "dt",
@@ -98,6 +97,8 @@ class BoilerplateRules:
     nav_words: frozenset[str]
     social_words: frozenset[str]
     minor_words: frozenset[str]
+    verb_words: frozenset[str]
+    verb_suffixes: tuple[str, ...]
     breadcrumb: re.Pattern[str]
     credit_markers: tuple[str, ...]
     credit_tail: re.Pattern[str]
@@ -134,6 +135,7 @@ class _Line:
     terminal: bool
     lower_ratio: float  # share of words starting lowercase
     title_ratio: float  # share of capitalised words among non-minor words
+    verbish: bool  # has a lowercase word that looks like a verb ("said", "urged")
     repeated: bool
 
 
@@ -158,6 +160,8 @@ def load_rules() -> BoilerplateRules:
         nav_words=_lower_set(raw["nav_words"]),
         social_words=_lower_set(raw["social_words"]),
         minor_words=_lower_set(raw["minor_words"]),
+        verb_words=_lower_set(raw["verb_words"]),
+        verb_suffixes=tuple(raw["verb_suffixes"]),
         breadcrumb=_alternation(raw["breadcrumb_separators"], r"\s+(?:{})\s+"),
         credit_markers=tuple(m.lower() for m in raw["credit_markers"]),
         credit_tail=_alternation(
@@ -310,8 +314,13 @@ def _line(raw: str, rules: BoilerplateRules, *, repeated: bool) -> _Line:
         terminal=bool(_TERMINAL.search(text)),
         lower_ratio=_ratio(sum(w[0].islower() for w in alpha), len(alpha)),
         title_ratio=_ratio(sum(w[0].isupper() for w in major), len(major)),
+        verbish=any(_is_verbish(w, rules) for w in alpha),
         repeated=repeated,
     )
+
+
+def _is_verbish(word: str, rules: BoilerplateRules) -> bool:
+    return word.islower() and (word in rules.verb_words or word.endswith(rules.verb_suffixes))
 
 
 def _ratio(part: int, whole: int) -> float:
@@ -416,7 +425,8 @@ def _is_nav(line: _Line, rules: BoilerplateRules) -> bool:
 def _is_body_shaped(line: _Line, _rules: BoilerplateRules) -> bool:
     """Sentence-shaped: ends like a sentence and reads like one, or is long running text."""
     count = len(line.words)
-    if line.terminal and (count >= 12 or (count >= 3 and line.lower_ratio >= 0.5)):
+    reads = line.lower_ratio >= 0.5 or (line.verbish and line.lower_ratio >= 0.25)
+    if line.terminal and (count >= 12 or (count >= 3 and reads)):
         return True
     return count >= 25 and line.lower_ratio >= 0.3
 
@@ -434,7 +444,8 @@ def _place(lines: Sequence[_Line], kinds: Sequence[str]) -> list[str]:
     if not body:
         return [BODY if kind in (HEADING, OTHER) else kind for kind in kinds]
     title = _title_index(lines, kinds, before=body[0])
-    return [_placed(i, kind, title, body[0], body[-1]) for i, kind in enumerate(kinds)]
+    span = (body[0], body[-1])
+    return [_placed(i, k, lines[i], title=title, body=span) for i, k in enumerate(kinds)]
 
 
 def _title_index(lines: Sequence[_Line], kinds: Sequence[str], *, before: int) -> int | None:
@@ -444,11 +455,12 @@ def _title_index(lines: Sequence[_Line], kinds: Sequence[str], *, before: int) -
     return next(iter(long_enough or candidates), None)
 
 
-def _placed(index: int, kind: str, title: int | None, first: int, last: int) -> str:
+def _placed(index: int, kind: str, line: _Line, *, title: int | None, body: tuple[int, int]) -> str:
+    """Headings inside the body are inserted headlines, unless long sentence-case text."""
     if index == title:
         return TITLE
-    if kind == HEADING and first < index < last:
-        return INSERTED
+    if kind == HEADING and body[0] < index < body[1]:
+        return INSERTED if line.title_ratio >= 0.6 or len(line.words) <= 12 else BODY
     return NAV if kind in (HEADING, OTHER) else kind
 
 
@@ -500,7 +512,8 @@ def _find_date(text: str) -> date | None:
     match = _DATE.search(text)
     if match is None:
         return None
-    parsed = cast(datetime | None, dateparser.parse(match.group(), settings=_DATE_SETTINGS))
+    settings = {"PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["day", "month", "year"]}
+    parsed = cast(datetime | None, dateparser.parse(match.group(), settings=settings))
     return parsed.date() if parsed else None
 
 

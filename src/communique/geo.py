@@ -25,6 +25,9 @@ __all__ = ["Gazetteer", "Place", "event_location", "load_gazetteer", "resolve_to
 
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _FEATURE_RANK = {"country": 2, "admin1": 1, "city": 0}
+_OTHER_CLAUSES = frozenset(
+    {"ccomp", "advcl", "relcl", "conj", "xcomp", "acl", "parataxis", "csubj"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,8 +133,8 @@ def _place_entity(tok: Token) -> Span | None:
     return None
 
 
-def _attached_places(verb: Token, preps: frozenset[str]) -> Iterable[Span]:
-    for prep in verb.children:
+def _attached_places(head: Token, preps: frozenset[str]) -> Iterable[Span]:
+    for prep in head.children:
         if prep.dep_ != "prep" or prep.lower_ not in preps:
             continue
         for pobj in (c for c in prep.children if c.dep_ == "pobj"):
@@ -140,11 +143,27 @@ def _attached_places(verb: Token, preps: frozenset[str]) -> Iterable[Span]:
                 yield ent
 
 
+def _clause_tokens(verb: Token) -> Iterable[Token]:
+    """Tokens of the verb's own clause, not of clauses nested in it."""
+    stack = [c for c in verb.children if c.dep_ not in _OTHER_CLAUSES]
+    while stack:
+        tok = stack.pop(0)
+        yield tok
+        stack.extend(c for c in tok.children if c.dep_ not in _OTHER_CLAUSES)
+
+
+def _candidate_places(verb: Token, preps: frozenset[str]) -> Iterable[Span]:
+    """Places attached to the verb first, then places attached elsewhere in its clause."""
+    yield from _attached_places(verb, preps)
+    for tok in _clause_tokens(verb):
+        yield from _attached_places(tok, preps)
+
+
 def event_location(
     verb: Token, gaz: Gazetteer, *, preps: frozenset[str], context: Sequence[str] = ()
 ) -> Location | None:
-    """The place attached to the event's verb ("met ... in Johannesburg"), resolved."""
-    for ent in _attached_places(verb, preps):
+    """The place of the event's verb or clause ("met ... in Johannesburg"), resolved."""
+    for ent in _candidate_places(verb, preps):
         place = resolve_toponym(ent.text, gaz, context=context)
         if place is not None:
             return to_location(place, CharSpan(ent.start_char, ent.end_char))

@@ -19,7 +19,7 @@ from communique.events import CoderResources, code_events, load_coder_resources,
 from communique.extract import extract_article
 from communique.geo import Gazetteer, event_location, load_gazetteer
 from communique.ingest import InputError
-from communique.model import Article, Document, Event, Mention
+from communique.model import Actor, Article, Document, Event, Location, Mention
 from communique.nlp import load_nlp
 
 __all__ = [
@@ -77,7 +77,19 @@ def _where_when(
         date_precision=when.precision if when else None,
         location=where,
     )
-    return refine_meeting(located, rules, res.coder.ontology)
+    return refine_meeting(_localise(located), rules, res.coder.ontology)
+
+
+def _with_country(actor: Actor, loc: Location | None) -> Actor:
+    if actor.country or loc is None or loc.country is None:
+        return actor
+    return replace(actor, country=loc.country, code=loc.country + actor.code)
+
+
+def _localise(event: Event) -> Event:
+    """Actors known only by sector ("protesters") take the country of the event's place."""
+    target = _with_country(event.target, event.location) if event.target else None
+    return replace(event, source=_with_country(event.source, event.location), target=target)
 
 
 def analyse(article: Article, doc: Doc, res: Resources) -> Result:
@@ -86,7 +98,7 @@ def analyse(article: Article, doc: Doc, res: Resources) -> Result:
     events = code_events(article, doc, mentions, res.coder, include_title=res.config.code_title)
     context = sorted({m.actor.country for m in mentions.values() if m.actor.country})
     located = [_where_when(e, doc, article, res, context) for e in events]
-    kept = [e for e in located if e.confidence >= res.config.min_confidence]
+    kept = [e for e in located if e.source.country and e.confidence >= res.config.min_confidence]
     ordered = sorted(mentions.values(), key=lambda m: m.span.start)
     return Result(article=article, mentions=tuple(ordered), events=tuple(kept))
 
