@@ -94,6 +94,12 @@ def test_seed_removed_lines_in_order(seed: Article) -> None:
     )
 
 
+def test_seed_with_windows_line_endings(seed: Article, rules: BoilerplateRules) -> None:
+    content = (SAMPLES / "000_china_iran.txt").read_text(encoding="utf-8")
+    article = _text_article(content.replace("\n", "\r\n"), rules)
+    assert (article.title, article.body, article.caption) == (seed.title, seed.body, seed.caption)
+
+
 # --- synthetic text dumps: the cleaner generalises --------------------------------------
 
 GHANA = """\
@@ -229,19 +235,40 @@ def test_a_sentence_with_a_date_is_body_not_dateline(rules: BoilerplateRules) ->
     assert cleaned.paragraphs == (text,)
 
 
-def test_long_sentence_case_line_inside_the_body_is_kept(rules: BoilerplateRules) -> None:
-    unpunctuated = (
-        "Kenya's interior minister said the government would meet church leaders and youth"
-        " groups in Nairobi next week to discuss the bill"
-    )
+def test_headlines_inside_the_body_are_dropped(rules: BoilerplateRules) -> None:
     text = (
         "Police in Nairobi arrested dozens of protesters on Saturday, witnesses said.\n\n"
-        f"{unpunctuated}\n\nTalks Stall in Arusha\n\nThe United States urged restraint."
+        "Why Kenya's Finance Bill Has Angered A Generation Of Young Voters Across The Country?\n\n"
+        "Talks stall in Arusha\n\n"
+        "The United States urged restraint."
     )
     cleaned = clean_text(text, rules=rules)
-    assert cleaned.paragraphs[1] == unpunctuated
-    assert len(cleaned.paragraphs) == 3
-    assert cleaned.removed == ("Talks Stall in Arusha",)
+    assert cleaned.paragraphs == (
+        "Police in Nairobi arrested dozens of protesters on Saturday, witnesses said.",
+        "The United States urged restraint.",
+    )
+    assert cleaned.removed == (
+        "Why Kenya's Finance Bill Has Angered A Generation Of Young Voters Across The Country?",
+        "Talks stall in Arusha",
+    )
+
+
+def test_bulleted_quote_with_a_year_before_the_body_is_a_caption(rules: BoilerplateRules) -> None:
+    text = (
+        "Egypt Calls for Ceasefire in Gaza\n"
+        "  \u25aa \u201cWe need a ceasefire now,\u201d the minister said. Feb. 10, 2024\n"
+        "Egypt called on Israel and Hamas to agree to a ceasefire, the foreign ministry said.\n"
+        "\u2022 \u201cWe may respond,\u201d an Israeli official said on Saturday.\n"
+    )
+    cleaned = clean_text(text, rules=rules)
+    assert cleaned.title == "Egypt Calls for Ceasefire in Gaza"
+    assert (
+        cleaned.caption == "\u201cWe need a ceasefire now,\u201d the minister said. Feb. 10, 2024"
+    )
+    assert cleaned.paragraphs == (
+        "Egypt called on Israel and Hamas to agree to a ceasefire, the foreign ministry said.",
+        "\u201cWe may respond,\u201d an Israeli official said on Saturday.",
+    )
 
 
 def test_only_boilerplate_gives_an_empty_body(rules: BoilerplateRules) -> None:

@@ -252,8 +252,11 @@ def _anchored(
     an attachment ("Wang Yi, head of ... of China", "protesters in Lagos").
     """
     core = core_span(head)
-    if any(core.start <= tokens[h.start].i < core.end for h in hits):
-        return True
+    for hit in hits:
+        first, last = tokens[hit.start].i, tokens[hit.end - 1].i
+        inside = core.start <= first and last < core.end
+        if inside and (hit.kind != "agent" or last == head.i):
+            return True
     if head.pos_ == "PROPN" or head.lower_ in res.rules.quantity_heads:
         return True
     return _agent_hit([head], 0, 1, res) is not None

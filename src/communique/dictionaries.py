@@ -246,6 +246,10 @@ class AgentDictionary:
     max_tokens: int
 
 
+# Our own additions are read last, so that they override the converted Phoenix entries.
+AGENT_FILES = ("agents.jsonl", "agents_communique.jsonl")
+
+
 def load_agents() -> AgentDictionary:
     """Read ``agents.jsonl``: every singular and plural phrase -> its agent code.
 
@@ -253,7 +257,7 @@ def load_agents() -> AgentDictionary:
     """
     singular: dict[str, str] = {}
     plural: dict[str, str] = {}
-    for rec in read_data_jsonl("agents.jsonl"):
+    for rec in (r for name in AGENT_FILES for r in read_data_jsonl(name)):
         entry = AgentEntry(words=tuple(str(w) for w in rec["words"]), code=str(rec["code"]))
         singular[" ".join(entry.words)] = entry.code
         for form in rec["plural"]:

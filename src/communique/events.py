@@ -307,15 +307,15 @@ def find_target(
     direct = [m for m in _mentions_of([c for h in heads for c in _conjuncts(h)], mentions)]
     direct = [m for m in direct if m.actor.code not in taken]
     countried = [m for m in direct if m.actor.country]
-    if countried or direct:
-        return tuple(countried or direct[:1])
+    if countried:
+        return tuple(countried)
     for head in heads:
         inside = [t for t in head.subtree if t.i != head.i and not _is_place_object(t, rules)]
         inner = [mentions[t.i] for t in inside if t.i in mentions]
         inner = [m for m in inner if m.actor.country and m.actor.code not in taken]
         if inner:
             return (inner[0],)
-    return ()
+    return tuple(direct[:1])
 
 
 def _is_place_object(tok: Token, rules: CodingRules) -> bool:
@@ -326,7 +326,7 @@ def _is_place_object(tok: Token, rules: CodingRules) -> bool:
 def _complement_target(
     verb: Token, mentions: Mapping[int, Mention], rules: CodingRules, source: Sequence[Mention]
 ) -> tuple[Mention, ...]:
-    """"threatened to launch an operation *against* Y": the complement's target."""
+    """ "threatened to launch an operation *against* Y": the complement's target."""
     for comp in (c for c in verb.children if c.dep_ == "xcomp"):
         found = find_target(comp, mentions, rules, source)
         if found:

@@ -61,7 +61,7 @@ _KEPT = frozenset({BODY, TITLE, CAPTION})
 _HTML_DROPPED = frozenset({CAPTION, DATELINE, COUNTER, PROMO})  # trafilatura keeps list items
 
 _WORD = re.compile(r"[^\W_]+(?:['\u2019.&-][^\W_]+)*")
-_TERMINAL = re.compile(r"""[.!?\u2026][\s"'\u201d\u2019\u00bb)\]]*$""")
+_TERMINAL = re.compile(r"""[.!?\u2026\u3002\uff01\uff1f][\s"'\u201d\u2019\u00bb)\]]*$""")
 _QUOTES = re.compile(r"[\"“”«»]")
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
@@ -73,7 +73,7 @@ _DATE = re.compile(
     rf"|\b{_MONTH}\s+{_DAY},?\s+\d{{4}}\b",
     re.IGNORECASE,
 )
-_YEAR_OR_MONTH = re.compile(rf"\b(?:19|20)\d\d\b|\b{_MONTH}(?=\s|$)", re.IGNORECASE)
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _PARTS = re.compile(r"\s*[|\u2022\u00b7]\s*|\s+[-\u2013\u2014]\s+")
 _BY = re.compile(r"^by\s+(.+)$", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
@@ -264,7 +264,7 @@ def clean_text(text: str, *, rules: BoilerplateRules) -> Extraction:
     stamps = [s for line in datelines for s in _stamps(line.text, rules)]
     return Extraction(
         title=_first_of(lines, kinds, TITLE),
-        paragraphs=tuple(_squash(ln.raw) for ln, k in zip(lines, kinds, strict=True) if k == BODY),
+        paragraphs=tuple(_squash(ln.text) for ln, k in zip(lines, kinds, strict=True) if k == BODY),
         removed=tuple(ln.raw for ln, k in zip(lines, kinds, strict=True) if k not in _KEPT),
         section=_section(lines, kinds, rules),
         caption=_caption(lines, kinds),
@@ -372,7 +372,7 @@ def _is_caption(line: _Line, rules: BoilerplateRules) -> bool:
     credited = any(m in lowered for m in rules.credit_markers) or bool(
         rules.credit_tail.search(line.text)
     )
-    quoted = line.bullet and bool(_QUOTES.search(line.text) and _YEAR_OR_MONTH.search(line.text))
+    quoted = line.bullet and bool(_QUOTES.search(line.text) and _YEAR.search(line.text))
     return credited or quoted
 
 
@@ -425,6 +425,8 @@ def _is_nav(line: _Line, rules: BoilerplateRules) -> bool:
 def _is_body_shaped(line: _Line, _rules: BoilerplateRules) -> bool:
     """Sentence-shaped: ends like a sentence and reads like one, or is long running text."""
     count = len(line.words)
+    if line.title_ratio >= 0.9 and not line.verbish and count > 3:  # A Title-Case Headline
+        return False
     reads = line.lower_ratio >= 0.5 or (line.verbish and line.lower_ratio >= 0.25)
     if line.terminal and (count >= 12 or (count >= 3 and reads)):
         return True
@@ -445,7 +447,7 @@ def _place(lines: Sequence[_Line], kinds: Sequence[str]) -> list[str]:
         return [BODY if kind in (HEADING, OTHER) else kind for kind in kinds]
     title = _title_index(lines, kinds, before=body[0])
     span = (body[0], body[-1])
-    return [_placed(i, k, lines[i], title=title, body=span) for i, k in enumerate(kinds)]
+    return [_placed(i, k, title=title, body=span) for i, k in enumerate(kinds)]
 
 
 def _title_index(lines: Sequence[_Line], kinds: Sequence[str], *, before: int) -> int | None:
@@ -455,12 +457,11 @@ def _title_index(lines: Sequence[_Line], kinds: Sequence[str], *, before: int) -
     return next(iter(long_enough or candidates), None)
 
 
-def _placed(index: int, kind: str, line: _Line, *, title: int | None, body: tuple[int, int]) -> str:
-    """Headings inside the body are inserted headlines, unless long sentence-case text."""
+def _placed(index: int, kind: str, *, title: int | None, body: tuple[int, int]) -> str:
     if index == title:
         return TITLE
     if kind == HEADING and body[0] < index < body[1]:
-        return INSERTED if line.title_ratio >= 0.6 or len(line.words) <= 12 else BODY
+        return INSERTED
     return NAV if kind in (HEADING, OTHER) else kind
 
 

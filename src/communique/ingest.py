@@ -19,6 +19,7 @@ from __future__ import annotations
 import codecs
 import gzip
 import json
+import os
 import re
 import sys
 import zlib
@@ -104,14 +105,15 @@ def _from_path(path: str, published: date | None) -> Iterator[Document | InputEr
 
 def _walk(root: Path) -> list[Path]:
     """Supported files under ``root``, recursively, in sorted order, hidden ones skipped."""
-    found = []
-    for child in root.rglob("*"):
-        relative = child.relative_to(root).parts
-        if any(part.startswith(".") for part in relative) or not child.is_file():
-            continue
-        if _kind_of(child.name) is not None:
-            found.append(child)
-    return sorted(found)
+    found: list[Path] = []
+    for folder, folders, files in os.walk(root):
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        found.extend(Path(folder, name) for name in files if _wanted(name))
+    return sorted(found, key=lambda path: path.parts)
+
+
+def _wanted(name: str) -> bool:
+    return not name.startswith(".") and _kind_of(name) is not None
 
 
 def _kind_of(name: str) -> str | None:

@@ -1,0 +1,143 @@
+"""The event coder on sentences of our own, one or more per CAMEO root: exact codes and actors."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from communique.model import Document, Event
+from communique.pipeline import Resources, code_document
+
+PUBLISHED = date(2024, 3, 15)  # a Friday
+
+
+def _code(text: str, resources: Resources) -> list[Event]:
+    doc = Document(doc_id="t", content=text, kind="text", published=PUBLISHED)
+    return list(code_document(doc, resources).events)
+
+
+def _summary(events: list[Event]) -> list[tuple[str, str, str | None]]:
+    return [(e.cameo, e.source.code, e.target.code if e.target else None) for e in events]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # 02 appeal, one event per conjoined target
+        (
+            "Egypt called on Israel and Hamas to agree to a ceasefire.",
+            [("020", "EGY", "ISR"), ("020", "EGY", "PSEREBHMS")],
+        ),
+        # 03 intent: "agreed to hold talks" is the intent to meet, for both sides
+        (
+            "India and Pakistan agreed to hold talks on water sharing.",
+            [("036", "IND", "PAK"), ("036", "PAK", "IND")],
+        ),
+        (
+            "Germany pledged 50 million euros in humanitarian aid to Sudan.",
+            [("0331", "DEU", "SDN")],
+        ),
+        # 04 consult
+        ("The Chinese president visited Moscow on Monday.", [("042", "CHNGOV", "RUS")]),
+        # 05 diplomatic cooperation: conjoined actors sign with each other
+        (
+            "Serbia and Kosovo signed an agreement in Brussels.",
+            [("057", "SRB", "KSV"), ("057", "KSV", "SRB")],
+        ),
+        # 06 material cooperation
+        ("The Pentagon deployed troops to Poland.", [("062", "USAMIL", "POL")]),
+        # 08 yield
+        ("Venezuela released three American prisoners.", [("0841", "VEN", "USA")]),
+        # 11 disapprove
+        (
+            "Japan's foreign minister criticised China over its military drills near Taiwan.",
+            [("111", "JPNGOV", "CHN")],
+        ),
+        ("Syria accused Turkey of violating its sovereignty.", [("112", "SYR", "TUR")]),
+        # 12 reject
+        ("Israel's prime minister rejected the proposal.", [("120", "ISRGOV", None)]),
+        # 13 threaten
+        (
+            "Turkey's president threatened to launch a military operation against Kurdish "
+            "militants in Syria.",
+            [("130", "TURGOV", "SYRUAF")],
+        ),
+        # 14 protest, the sector actor localised by the place of the clause
+        (
+            "Thousands of protesters demonstrated against the Kenyan government in Nairobi.",
+            [("141", "KENOPP", "KENGOV")],
+        ),
+        # 16 reduce relations
+        ("France expelled two Russian diplomats.", [("161", "FRA", "RUSGOV")]),
+        # 17 coerce
+        ("The United States imposed new sanctions on North Korea.", [("163", "USA", "PRK")]),
+        ("Police in Nairobi arrested dozens of protesters.", [("173", "KENCOP", "KENOPP")]),
+        # 19 fight, active and passive
+        ("Russian forces shelled the Ukrainian city of Kharkiv.", [("190", "RUSMIL", "UKR")]),
+        ("Ukraine was attacked by Russia.", [("190", "RUS", "UKR")]),
+    ],
+)
+def test_codes(
+    sentence: str, expected: list[tuple[str, str, str | None]], resources: Resources
+) -> None:
+    assert _summary(_code(sentence, resources)) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Iran did not meet with Saudi Arabia.",  # negation
+        "Will China attack Taiwan?",  # question
+        "If Russia attacks Finland, NATO would respond.",  # hypothetical
+        "Iran refused to meet with Saudi Arabia.",  # negating head
+    ],
+)
+def test_not_events(sentence: str, resources: Resources) -> None:
+    assert _code(sentence, resources) == []
+
+
+def test_event_fields(resources: Resources) -> None:
+    [event] = _code("Russian forces shelled the Ukrainian city of Kharkiv on Tuesday.", resources)
+    assert (event.cameo_name, event.goldstein, event.quad_class) == (
+        "Use conventional military force",
+        -10.0,
+        4,
+    )
+    assert (event.plover_type, event.plover_mode) == ("ASSAULT", None)
+    assert (event.date, event.date_source, event.date_precision) == (
+        date(2024, 3, 12),
+        "sentence",
+        "day",
+    )
+    assert event.offsets.source is not None and event.offsets.target is not None
+    text = event.sentence
+    assert text[event.offsets.source.start : event.offsets.source.end] == "Russian forces"
+    assert text[event.offsets.verb.start : event.offsets.verb.end] == "shelled"
+    assert event.rule == "verb GUNFIRE:shell"
+    assert event.confidence == pytest.approx(0.7)
+
+
+def test_intent_and_future(resources: Resources) -> None:
+    [event] = _code("China will strengthen military cooperation with Pakistan.", resources)
+    assert (
+        event.cameo,
+        event.plover_type,
+        event.source.code,
+        event.target and event.target.code,
+    ) == (
+        "0312",
+        "AGREE",
+        "CHN",
+        "PAK",
+    )
+    assert event.rule.endswith("+intent")
+
+
+def test_reported_speech_source(resources: Resources) -> None:
+    [event] = _code("Wang said China is willing to deepen cooperation with Iran.", resources)
+    assert (event.cameo, event.source.code, event.target and event.target.code) == (
+        "032",
+        "CHN",
+        "IRN",
+    )
