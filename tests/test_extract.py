@@ -218,6 +218,15 @@ def test_document_title_and_date_take_precedence(rules: BoilerplateRules) -> Non
         "India, Pakistan to talk\n\nIndia and Pakistan agreed to hold talks in Geneva next month."
     )
     assert article.body_start == len("India, Pakistan to talk\n\n")
+    assert article.removed == ("Published 24 July 2023",)
+
+
+def test_a_replaced_title_line_is_kept_in_removed(rules: BoilerplateRules) -> None:
+    text = "Talks Agreed in Geneva\n\nIndia and Pakistan agreed to hold talks in Geneva."
+    article = _text_article(text, rules, title="India, Pakistan to talk")
+    assert article.title == "India, Pakistan to talk"
+    assert article.body == "India and Pakistan agreed to hold talks in Geneva."
+    assert article.removed == ("Talks Agreed in Geneva",)
 
 
 def test_dateline_published_wins_over_updated(rules: BoilerplateRules) -> None:

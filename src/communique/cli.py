@@ -6,6 +6,7 @@ import csv
 import json
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -32,7 +33,7 @@ app = typer.Typer(
 actors_app = typer.Typer(help="Actor resolution.", no_args_is_help=True)
 app.add_typer(actors_app, name="actors")
 
-_err = Console(stderr=True)
+_err = Console(stderr=True, soft_wrap=True)
 
 Paths = Annotated[list[str], typer.Argument(help="Files, directories, .jsonl files or '-'.")]
 DbOpt = Annotated[Path, typer.Option("--db", help="DuckDB store file.")]
@@ -59,8 +60,8 @@ def _report(error: InputError) -> None:
 def _results(
     paths: list[str], res: Resources, published: date | None, counts: dict[str, int]
 ) -> Iterator[Result]:
-    items = iter_documents(paths, published=published, stdin=sys.stdin)
-    for item in process_documents(items, res):
+    items = iter_documents(paths, stdin=sys.stdin)
+    for item in process_documents(items, res, default_published=published):
         if isinstance(item, InputError):
             counts["failed"] += 1
             _report(item)
@@ -114,13 +115,16 @@ def extract(
     _check_format(fmt, ("json",))
     counts = {"ok": 0, "failed": 0}
     default = _date(published, "--published")
-    for item in iter_documents(paths, published=default, stdin=sys.stdin):
+    for item in iter_documents(paths, stdin=sys.stdin):
         if isinstance(item, InputError):
             counts["failed"] += 1
             _report(item)
             continue
         counts["ok"] += 1
-        _print_json_lines([article_dict(extract_article(item))])
+        article = extract_article(item)
+        if article.published is None and default is not None:
+            article = replace(article, published=default)
+        _print_json_lines([article_dict(article)])
     _exit_status(counts)
 
 
@@ -160,7 +164,7 @@ def ingest(
     _exit_status(counts)
 
 
-_TABLE_COLUMNS = ("date", "source", "cameo", "plover", "target", "location", "conf", "trigger")
+_TABLE_COLUMNS = ("date", "source", "cameo", "event", "plover", "target", "place", "conf", "verb")
 
 
 def _row_cells(event: dict[str, Any]) -> list[str]:
@@ -171,7 +175,8 @@ def _row_cells(event: dict[str, Any]) -> list[str]:
     return [
         str(event["date"] or ""),
         src["code"],
-        f"{event['cameo']} {event['cameo_name']}",
+        event["cameo"],
+        event["cameo_name"][:32],
         str(event["plover_type"] or ""),
         tgt["code"] if tgt else "",
         f"{loc['name']}, {loc['country']}" if loc else "",
@@ -184,7 +189,7 @@ def _print_table(events: list[dict[str, Any]]) -> None:
     table = Table(*_TABLE_COLUMNS, title=f"{len(events)} events")
     for event in events:
         table.add_row(*_row_cells(event))
-    Console().print(table)
+    Console(width=None if sys.stdout.isatty() else 160).print(table)
 
 
 def _stored_event(row: dict[str, Any]) -> dict[str, Any]:

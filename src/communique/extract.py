@@ -164,9 +164,7 @@ def load_rules() -> BoilerplateRules:
         verb_suffixes=tuple(raw["verb_suffixes"]),
         breadcrumb=_alternation(raw["breadcrumb_separators"], r"\s+(?:{})\s+"),
         credit_markers=tuple(m.lower() for m in raw["credit_markers"]),
-        credit_tail=_alternation(
-            raw["credit_agencies"], r"\((?:[^()]*\W)?(?:{})(?:\W[^()]*)?\)\.?$"
-        ),
+        credit_tail=_alternation(raw["credit_agencies"], _CREDIT_TAIL),
         dateline_prefixes=tuple(raw["dateline_prefixes"]),
         updated_prefixes=_lower_set(raw["updated_prefixes"]),
         counter_phrases=_lower_set(raw["counter_phrases"]),
@@ -210,8 +208,14 @@ def _assemble(doc: Document, found: Extraction, rules: BoilerplateRules) -> Arti
         author=found.author,
         language=detect_language(body, rules=rules),
         url=doc.url or found.url,
-        removed=found.removed,
+        removed=found.removed + _overridden_title(doc, found),
     )
+
+
+def _overridden_title(doc: Document, found: Extraction) -> tuple[str, ...]:
+    """The page's own title line, when the document's title replaced it."""
+    replaced = doc.title and found.title and not _same_text(found.title, doc.title)
+    return (found.title,) if replaced and found.title else ()
 
 
 def _compose(title: str | None, body: str) -> tuple[str, int]:
@@ -234,7 +238,7 @@ def _same_text(a: str, b: str | None) -> bool:
 
 
 def detect_language(text: str, *, rules: BoilerplateRules) -> str:
-    """ "en" (or another listed language) when its function words clearly dominate, else "und"."""
+    """The language whose function words clearly dominate ("en", "de", ...), else "und"."""
     tokens = [t.lower() for t in _WORD.findall(text) if t[0].isalpha()]
     if len(tokens) < 5:
         return "und"
@@ -346,7 +350,7 @@ def _local_kind(line: _Line, rules: BoilerplateRules) -> str:
 
 
 def _is_counter(line: _Line, rules: BoilerplateRules) -> bool:
-    """ "12 Comments", "Post with no comments.", "Comments (3)", "5 min read"."""
+    """Counters: "12 Comments", "Post with no comments.", "Comments (3)", "5 min read"."""
     letters_only = " ".join(w.lower() for w in line.words if not any(c.isdigit() for c in w))
     return len(line.words) <= 6 and letters_only in rules.counter_phrases
 
@@ -377,7 +381,7 @@ def _is_caption(line: _Line, rules: BoilerplateRules) -> bool:
 
 
 def _is_breadcrumb(line: _Line, rules: BoilerplateRules) -> bool:
-    """ "News > World", "Home » Politics » Africa": short capitalised crumbs."""
+    """Breadcrumbs: "News > World", "Home » Politics » Africa" (short capitalised crumbs)."""
     crumbs = _crumbs(line.text, rules)
     return len(crumbs) >= 2 and len(line.words) <= 12 and all(_is_crumb(c, rules) for c in crumbs)
 
@@ -394,7 +398,7 @@ def _is_crumb(crumb: str, rules: BoilerplateRules) -> bool:
 
 
 def _is_dateline(line: _Line, rules: BoilerplateRules) -> bool:
-    """ "Published 24 July 2023", "By NAME | date", "Updated: ...", or a bare date line."""
+    """Datelines: "Published 24 July 2023", "By NAME | date", "Updated: ...", a bare date."""
     if len(line.words) > 20:
         return False
     stamps = _stamps(line.text, rules)
@@ -498,7 +502,7 @@ def _date_prefix(text: str, rules: BoilerplateRules) -> str | None:
 
 
 def _byline_author(part: str, rules: BoilerplateRules) -> str | None:
-    """ "By Jane Doe" -> "Jane Doe" when every word is capitalised (or a minor word)."""
+    """The name of a "By Jane Doe" part, when every word is capitalised (or minor)."""
     match = _BY.match(part.strip())
     if match is None:
         return None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from datetime import date
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -111,23 +112,32 @@ def process_articles(articles: Iterable[Article], res: Resources) -> Iterator[Re
         yield analyse(article, doc, res)
 
 
-def _to_article(doc: Document) -> Article | InputError:
+def _to_article(doc: Document, default_published: date | None) -> Article | InputError:
     try:
         article = extract_article(doc)
     except Exception as exc:  # a broken page must not stop the batch
         return InputError(doc.doc_id, f"extraction failed: {type(exc).__name__}: {exc}")
     if not article.body.strip():
         return InputError(doc.doc_id, "no article text found after extraction")
+    if article.published is None and default_published is not None:
+        return replace(article, published=default_published)
     return article
 
 
 def process_documents(
-    items: Iterable[Document | InputError], res: Resources
+    items: Iterable[Document | InputError],
+    res: Resources,
+    *,
+    default_published: date | None = None,
 ) -> Iterator[Result | InputError]:
-    """Extract, parse (in batches) and analyse documents; input errors pass straight through."""
+    """Extract, parse (in batches) and analyse documents; input errors pass straight through.
+
+    ``default_published`` dates articles for which neither the input record nor the page
+    itself (meta tags, a dateline) gives a publication date.
+    """
     batch: list[Article] = []
     for item in items:
-        converted = item if isinstance(item, InputError) else _to_article(item)
+        converted = item if isinstance(item, InputError) else _to_article(item, default_published)
         if isinstance(converted, InputError):
             yield converted
             continue
