@@ -100,6 +100,9 @@ def _core(tok: Token) -> list[Token]:
 def _with_preps(tok: Token) -> list[Token]:
     """A phrase's core and, one level down, its ``of`` phrases ("series of attacks")."""
     found = _core(tok)
+    if tok.dep_ == "xcomp":  # "urged X *to show restraint*"
+        found.extend(t for c in tok.rights if c.dep_ in {"dobj", "prt"} for t in _core(c))
+        return found
     if tok.dep_ == "prep":
         found.extend(t for pobj in tok.children if pobj.dep_ == "pobj" for t in _core(pobj))
         return found
@@ -364,6 +367,14 @@ def _pairs(
             yield s, None
 
 
+def _first_conjunct(verb: Token) -> Token:
+    """ "to show restraint and *to respect* rights": the conjunct that carries the link."""
+    tok = verb
+    while tok.dep_ == "conj" and tok.head.i != tok.i:
+        tok = tok.head
+    return tok
+
+
 def _subsumed(verb: Token, match: VerbMatch, res: CoderResources) -> bool:
     """Whether another verb's event covers this one.
 
@@ -378,8 +389,9 @@ def _subsumed(verb: Token, match: VerbMatch, res: CoderResources) -> bool:
             return True
     if match.code[:2] in rules.statement_roots and any(c.dep_ == "ccomp" for c in verb.children):
         return True  # a statement that carries a coded event of its own is subordinate to it
-    head = verb.head
-    if verb.dep_ != "xcomp" or head.pos_ != "VERB" or head.lemma_.lower() in rules.intent_heads:
+    first = _first_conjunct(verb)
+    head = first.head
+    if first.dep_ != "xcomp" or head.pos_ != "VERB" or head.lemma_.lower() in rules.intent_heads:
         return False
     return match_verb(head, res.verbs, rules) is not None
 

@@ -1,0 +1,1 @@
+"""Accuracy evaluations on the development sets in ../shared/data/dev."""

@@ -1,0 +1,112 @@
+"""Event coding accuracy on the PLOVER gold-standard records (../shared/data/dev/plover_gsr).
+
+For each of the 322 hand-coded sentences, the sentence is coded on its own and the event
+with the highest confidence is compared with the gold record:
+
+- type accuracy: its PLOVER type equals the gold type, where the gold file's PLOVER 0.5 names
+  are mapped to the 2021 names communique emits (DEMAND -> REQUEST, FIGHT -> ASSAULT,
+  DISAPPROVE -> ACCUSE, INVESTIGATE -> ACCUSE, whose mode is "investigate"); a sentence with no
+  event counts as wrong;
+- source / target country accuracy: over gold records that name a source (target) with a
+  three-letter country code, whether the predicted event's source (target) country is one of
+  them (gold uses a few non-ISO codes: JAP, ROM...; they are mapped where known).
+
+Usage: python eval/plover_gsr.py [--shared ../shared] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from communique.model import Document, Event
+from communique.pipeline import Resources, code_document, load_resources
+
+VERSION_MAP = {
+    "DEMAND": "REQUEST",
+    "FIGHT": "ASSAULT",
+    "DISAPPROVE": "ACCUSE",
+    "INVESTIGATE": "ACCUSE",
+}
+GOLD_CODE_MAP = {"JAP": "JPN", "ROM": "ROU", "UK": "GBR", "GER": "DEU", "UAE": "ARE"}
+
+
+def load_gold(shared: Path) -> list[dict[str, Any]]:
+    path = shared / "data" / "dev" / "plover_gsr" / "PLOVER_GSR_CAMEO.txt"
+    records = json.loads(path.read_text(encoding="utf-8"))
+    return [r for r in records if r.get("event") != "DOCUMENT" and r.get("text")]
+
+
+def _countries(actors: Any) -> set[str]:
+    if not isinstance(actors, list):
+        return set()
+    codes = {str(a.get("code", ""))[:3].upper() for a in actors if isinstance(a, dict)}
+    return {GOLD_CODE_MAP.get(c, c) for c in codes if len(c) == 3 and c.isalpha()}
+
+
+def _best(events: tuple[Event, ...]) -> Event | None:
+    return max(events, key=lambda e: e.confidence, default=None)
+
+
+def _score(record: dict[str, Any], event: Event | None, counts: Counter[str]) -> None:
+    gold = VERSION_MAP.get(record["event"], record["event"])
+    counts["records"] += 1
+    counts["type_ok"] += int(event is not None and event.plover_type == gold)
+    counts["coded"] += int(event is not None)
+    for side in ("source", "target"):
+        wanted = _countries(record.get(side))
+        if not wanted:
+            continue
+        counts[f"{side}_n"] += 1
+        actor = None if event is None else getattr(event, side)
+        counts[f"{side}_ok"] += int(actor is not None and actor.country in wanted)
+
+
+def _coded(
+    records: list[dict[str, Any]], res: Resources
+) -> Iterator[tuple[dict[str, Any], Event | None]]:
+    for record in records:
+        day = date.fromisoformat(record.get("date") or "2000-01-01")
+        doc = Document(doc_id=record["id"], content=record["text"], kind="text", published=day)
+        try:
+            yield record, _best(code_document(doc, res).events)
+        except ValueError:
+            yield record, None
+
+
+def evaluate(shared: Path, res: Resources) -> dict[str, float]:
+    counts: Counter[str] = Counter()
+    for record, event in _coded(load_gold(shared), res):
+        _score(record, event, counts)
+    return {
+        "records": counts["records"],
+        "coded_share": round(counts["coded"] / counts["records"], 4),
+        "type_accuracy": round(counts["type_ok"] / counts["records"], 4),
+        "source_country_accuracy": round(counts["source_ok"] / max(counts["source_n"], 1), 4),
+        "target_country_accuracy": round(counts["target_ok"] / max(counts["target_n"], 1), 4),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--shared", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared"
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON only")
+    args = parser.parse_args()
+    metrics = evaluate(args.shared, load_resources())
+    if args.json:
+        sys.stdout.write(json.dumps(metrics) + "\n")
+        return
+    for key, value in metrics.items():
+        sys.stdout.write(f"{key:>26}: {value}\n")
+
+
+if __name__ == "__main__":
+    main()

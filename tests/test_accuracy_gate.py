@@ -1,0 +1,22 @@
+"""The accuracy gate: dev-set figures must not fall below the floors in eval/floors.json."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from eval.plover_gsr import evaluate
+
+from communique.pipeline import Resources
+from tests.conftest import REPO
+
+SHARED = REPO.parent / "shared"
+FLOORS = json.loads((REPO / "eval" / "floors.json").read_text())
+
+
+@pytest.mark.skipif(not (SHARED / "data" / "dev").is_dir(), reason="../shared dev sets absent")
+def test_plover_gsr_floors(resources: Resources) -> None:
+    metrics = evaluate(SHARED, resources)
+    assert metrics["records"] == 322
+    for name, floor in FLOORS["plover_gsr"].items():
+        assert metrics[name] >= floor, f"{name} fell to {metrics[name]} (floor {floor})"
