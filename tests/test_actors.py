@@ -1,0 +1,83 @@
+"""Actor resolution: knowledge base, agents, role from context and in-document coreference."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from spacy.language import Language
+
+from communique.actors import ActorResources, resolve_mentions, resolve_text
+from communique.pipeline import Resources
+
+
+@pytest.fixture(scope="module")
+def res(resources: Resources) -> ActorResources:
+    return resources.actors
+
+
+@pytest.mark.parametrize(
+    ("text", "country", "agent", "code"),
+    [
+        ("Kenyan police", "KEN", "COP", "KENCOP"),
+        ("Syrian rebels", "SYR", "REB", "SYRREB"),
+        ("the Iranian side", "IRN", None, "IRN"),
+        ("Tehran", "IRN", None, "IRN"),
+        ("the White House", "USA", "GOV", "USAGOV"),
+        ("the Kremlin", "RUS", "GOV", "RUSGOV"),
+        ("the United Nations", "IGOUNO", None, "IGOUNO"),
+        ("protesters in Lagos", "NGA", "OPP", "NGAOPP"),
+        ("Japan's foreign minister", "JPN", "GOV", "JPNGOV"),
+        (
+            "Iran's Supreme National Security Council Secretary Ali Akbar Ahmadian",
+            "IRN",
+            "GOV",
+            "IRNGOV",
+        ),
+    ],
+)
+def test_resolve_text(
+    text: str, country: str, agent: str | None, code: str, nlp: Language, res: ActorResources
+) -> None:
+    actor = resolve_text(text, nlp, res, day=date(2023, 7, 24))
+    assert actor is not None
+    assert (actor.country, actor.agent, actor.code) == (country, agent, code)
+
+
+def test_roles_by_date(nlp: Language, res: ActorResources) -> None:
+    def code_on(day: date) -> str | None:
+        actor = resolve_text("Abdelaziz Bouteflika", nlp, res, day=day)
+        return actor.code if actor else None
+
+    assert (code_on(date(1980, 1, 1)), code_on(date(2005, 1, 1))) == ("DZAELI", "DZAGOV")
+
+
+def test_not_an_actor(nlp: Language, res: ActorResources) -> None:
+    assert resolve_text("the weather", nlp, res, day=None) is None
+    assert resolve_text("us", nlp, res, day=None) is None  # pronoun, not the USA
+
+
+def test_coreference(nlp: Language, res: ActorResources) -> None:
+    text = (
+        "Abdelaziz Bouteflika met the Moroccan king. Bouteflika later praised Morocco. "
+        "The Algerian president also visited Paris."
+    )
+    mentions = resolve_mentions(nlp(text), res, day=date(2005, 1, 1))
+    by_text = {m.text: m for m in mentions.values()}
+    full = by_text["Abdelaziz Bouteflika"].actor
+    assert (full.code, full.name, full.entity_id) == (
+        "DZAGOV",
+        "Abdelaziz Bouteflika",
+        "ABDELAZIZ_BOUTEFLIKA",
+    )
+    assert by_text["Bouteflika"].actor == full
+    assert by_text["Bouteflika"].antecedent == "Abdelaziz Bouteflika"
+    assert by_text["The Algerian president"].actor == full
+
+
+def test_mention_offsets(nlp: Language, res: ActorResources) -> None:
+    text = "Yesterday the Kenyan police arrested protesters."
+    [mention] = [
+        m for m in resolve_mentions(nlp(text), res, day=None).values() if m.actor.agent == "COP"
+    ]
+    assert text[mention.span.start : mention.span.end] == "the Kenyan police"
