@@ -41,7 +41,7 @@ def test_exported_members_come_from_communique() -> None:
         model.Location,
         model.Offsets,
         model.Event,
-    ],  # fmt: skip
+    ],
 )
 def test_model_is_frozen(cls: type) -> None:
     params = dataclasses.fields(cls)
