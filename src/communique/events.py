@@ -282,11 +282,25 @@ def _subject(verb: Token) -> Token | None:
     return next((c for c in verb.children if c.dep_ in _SUBJECTS), None)
 
 
+def _speaker(clause: Token, mentions: Mapping[int, Mention]) -> tuple[Mention, ...]:
+    """"Syria says *it* is willing...": a pronoun subject of reported speech is the speaker."""
+    tok = clause
+    while tok.dep_ in {"ccomp", "xcomp", "conj"} and tok.head.i != tok.i:
+        tok = tok.head
+        subject = _subject(tok)
+        if subject is not None and subject.i in mentions:
+            return _mentions_of(_conjuncts(subject), mentions)
+    return ()
+
+
 def find_source(verb: Token, mentions: Mapping[int, Mention]) -> _Slot:
     for depth, tok in enumerate(_clause_chain(verb)):
         subject = _subject(tok)
-        if subject is not None:
-            return _Slot(_mentions_of(_conjuncts(subject), mentions), inherited=depth > 0)
+        if subject is None:
+            continue
+        if subject.tag_ == "PRP" and subject.i not in mentions:
+            return _Slot(_speaker(tok, mentions), inherited=True)
+        return _Slot(_mentions_of(_conjuncts(subject), mentions), inherited=depth > 0)
     return _Slot((), inherited=False)
 
 

@@ -99,7 +99,7 @@ def analyse(article: Article, doc: Doc, res: Resources) -> Result:
     events = code_events(article, doc, mentions, res.coder, include_title=res.config.code_title)
     context = sorted({m.actor.country for m in mentions.values() if m.actor.country})
     located = [_where_when(e, doc, article, res, context) for e in events]
-    kept = [e for e in located if e.source.country and e.confidence >= res.config.min_confidence]
+    kept = [e for e in located if e.confidence >= res.config.min_confidence]
     ordered = sorted(mentions.values(), key=lambda m: m.span.start)
     return Result(article=article, mentions=tuple(ordered), events=tuple(kept))
 
