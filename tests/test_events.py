@@ -57,6 +57,9 @@ def _summary(events: list[Event]) -> list[tuple[str, str, str | None]]:
         ("Syria accused Turkey of violating its sovereignty.", [("112", "SYR", "TUR")]),
         # 12 reject
         ("Israel's prime minister rejected the proposal.", [("120", "ISRGOV", None)]),
+        # 12 reject: refusals and plainly negated cooperation
+        ("Iran refused to meet with Saudi Arabia.", [("125", "IRN", "SAU")]),
+        ("Syria says it will not accept any more refugees.", [("122", "SYR", "REF")]),
         # 13 threaten
         (
             "Turkey's president threatened to launch a military operation against Kurdish "
@@ -90,7 +93,8 @@ def test_codes(
         "Iran did not meet with Saudi Arabia.",  # negation
         "Will China attack Taiwan?",  # question
         "If Russia attacks Finland, NATO would respond.",  # hypothetical
-        "Iran refused to meet with Saudi Arabia.",  # negating head
+        "Israel denied attacking the convoy.",  # denial of an act: neither is an event
+        "Iran did not meet with Saudi Arabia on Monday.",  # a past non-event
     ],
 )
 def test_not_events(sentence: str, resources: Resources) -> None:

@@ -377,6 +377,11 @@ def resolve_text(
     """Resolve a free-standing actor phrase ("Kenyan police") by its top-most noun."""
     doc = nlp(text)
     heads = [t for t in doc if t.pos_ in _HEAD_POS and not _is_inner(t)]
-    if not heads:
+    actor = resolve_phrase(min(heads, key=_depth), res, day=day) if heads else None
+    if actor is not None:
+        return actor
+    # A bare name or adjective ("Denmark", "Hungarian") parses badly alone: match it whole.
+    code, entity_id = _combine(find_hits(list(doc), res, day=day), res)
+    if code.country is None and not code.agents:
         return None
-    return resolve_phrase(min(heads, key=_depth), res, day=day)
+    return make_actor(doc.text, code, entity_id=entity_id, name=None)

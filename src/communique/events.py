@@ -27,6 +27,7 @@ __all__ = ["CoderResources", "CodingRules", "code_events", "load_coder_resources
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
 _INHERIT = frozenset({"xcomp", "conj", "advcl", "acomp"})
 _CONTROL = frozenset({"xcomp", "acomp", "pcomp"})
+_COMPLEMENTS = frozenset({"xcomp", "pcomp", "ccomp"})
 _CORE_MODS = frozenset({"compound", "amod", "nmod", "nummod", "poss", "case"})
 
 
@@ -48,6 +49,9 @@ class CodingRules:
     third_location_code: str
     reciprocal_roots: frozenset[str]
     requires_target: frozenset[str]  # PLOVER types whose events need a recipient
+    denial_heads: frozenset[str]  # "denied attacking": neither the denial nor the attack
+    negation_codes: Mapping[str, str]  # "will not meet" -> the matching REJECT code
+    factual_aux: frozenset[str]  # "did not meet" reports a non-event, not a refusal
     post_deps: frozenset[str]
     confidence: Mapping[str, float]
 
@@ -57,6 +61,7 @@ def load_coding_rules() -> CodingRules:
     sets = {k: frozenset(v) for k, v in raw.items() if isinstance(v, list)}
     return CodingRules(
         intent_codes=dict(raw["intent_codes"]),
+        negation_codes=dict(raw["negation_codes"]),
         third_location_code=str(raw["third_location_code"]),
         confidence={k: float(v) for k, v in raw["confidence"].items()},
         **sets,
@@ -202,14 +207,36 @@ def _clause_chain(verb: Token) -> Iterator[Token]:
     return _chain(verb, _INHERIT)
 
 
+def _has_negation(tok: Token, rules: CodingRules) -> bool:
+    return any(c.dep_ == "neg" or c.lower_ in rules.negation_words for c in tok.children)
+
+
 def is_negated(verb: Token, rules: CodingRules) -> bool:
     """ "did not meet", "refused to meet", "denied attacking" (not across conjuncts)."""
     for tok in _chain(verb, _CONTROL):
-        if any(c.dep_ == "neg" or c.lower_ in rules.negation_words for c in tok.children):
+        if _has_negation(tok, rules):
             return True
         if tok.i != verb.i and tok.lemma_.lower() in rules.negating_heads:
             return True
     return False
+
+
+def negated_code(verb: Token, code: str, rules: CodingRules) -> str | None:
+    """ "will not accept": the REJECT code of a plainly negated cooperative act.
+
+    Only a ``not``/``never`` on the verb or the verbs controlling it counts; an act refused by a
+    governing verb ("refused to allow") is that verb's event instead, and a past non-event
+    ("did not meet") is no event at all.
+    """
+    chain = list(_chain(verb, _CONTROL))
+    if not any(_has_negation(tok, rules) for tok in chain):
+        return None
+    if any(t.lemma_.lower() in rules.negating_heads for t in chain if t.i != verb.i):
+        return None
+    auxes = {c.lower_ for t in chain for c in t.children if c.dep_ in {"aux", "auxpass"}}
+    if auxes & rules.factual_aux:
+        return None
+    return _mapped(code, rules.negation_codes)
 
 
 def is_hypothetical(verb: Token, rules: CodingRules) -> bool:
@@ -221,7 +248,13 @@ def is_hypothetical(verb: Token, rules: CodingRules) -> bool:
                 return True
             if child.dep_ == "aux" and child.lower_ in rules.hypothetical_aux:
                 return True
+            if child.dep_ == "advcl" and _marked(child, rules.hypothetical_marks):
+                return True  # "X would attack if Y..."
     return False
+
+
+def _marked(clause: Token, marks: frozenset[str]) -> bool:
+    return any(c.dep_ == "mark" and c.lower_ in marks for c in clause.children)
 
 
 def is_intent(verb: Token, rules: CodingRules) -> bool:
@@ -235,14 +268,8 @@ def is_intent(verb: Token, rules: CodingRules) -> bool:
 
 
 def intent_code(code: str, rules: CodingRules) -> str:
-    """Map a code to its intent form (``06x`` -> ``031x``...), most specific prefix first."""
-    if code.startswith("03") or code[:2] in {"01", "02", "09", "10", "11", "12", "13", "14"}:
-        return code
-    for size in (len(code), 3, 2):
-        mapped = rules.intent_codes.get(code[:size])
-        if mapped:
-            return mapped
-    return code
+    """Map a code to its intent form (``06x`` -> ``031x``, force -> threat), if it has one."""
+    return _mapped(code, rules.intent_codes) or code
 
 
 # ---------------------------------------------------------------- source and target
@@ -283,7 +310,7 @@ def _subject(verb: Token) -> Token | None:
 
 
 def _speaker(clause: Token, mentions: Mapping[int, Mention]) -> tuple[Mention, ...]:
-    """"Syria says *it* is willing...": a pronoun subject of reported speech is the speaker."""
+    """ "Syria says *it* is willing...": a pronoun subject of reported speech is the speaker."""
     tok = clause
     while tok.dep_ in {"ccomp", "xcomp", "conj"} and tok.head.i != tok.i:
         tok = tok.head
@@ -332,7 +359,21 @@ def find_target(
         inner = [m for m in inner if m.actor.country and m.actor.code not in taken]
         if inner:
             return (inner[0],)
-    return tuple(direct[:1])
+    if direct:
+        return tuple(direct[:1])
+    return _clause_subject(verb, mentions, taken)
+
+
+def _clause_subject(
+    verb: Token, mentions: Mapping[int, Mention], taken: set[str]
+) -> tuple[Mention, ...]:
+    """ "demanded that *the US* cancel": the subject of a complement clause is the target."""
+    for comp in (c for c in verb.children if c.dep_ == "ccomp"):
+        subject = _subject(comp)
+        if subject is not None and subject.i in mentions:
+            found = _mentions_of(_conjuncts(subject), mentions)
+            return tuple(m for m in found if m.actor.code not in taken)
+    return ()
 
 
 def _is_place_object(tok: Token, rules: CodingRules) -> bool:
@@ -397,9 +438,12 @@ def _subsumed(verb: Token, match: VerbMatch, res: CoderResources) -> bool:
     complement is the event and the intent verb's own code is dropped instead.
     """
     rules = res.rules
-    if verb.lemma_.lower() in rules.intent_heads:
-        xcomps = [c for c in verb.children if c.dep_ == "xcomp" and c.pos_ == "VERB"]
-        if any(match_verb(c, res.verbs, rules) for c in xcomps):
+    lemma = verb.lemma_.lower()
+    if lemma in rules.intent_heads or lemma in rules.denial_heads:
+        comps = [c for c in verb.children if c.dep_ in _COMPLEMENTS and c.pos_ == "VERB"]
+        if lemma in rules.denial_heads and comps:
+            return True
+        if any(match_verb(c, res.verbs, rules) for c in comps if c.dep_ == "xcomp"):
             return True
     if match.code[:2] in rules.statement_roots and any(c.dep_ == "ccomp" for c in verb.children):
         return True  # a statement that carries a coded event of its own is subordinate to it
@@ -410,15 +454,40 @@ def _subsumed(verb: Token, match: VerbMatch, res: CoderResources) -> bool:
     return match_verb(head, res.verbs, rules) is not None
 
 
+def _refusal(verb: Token, res: CoderResources) -> VerbMatch | None:
+    """ "refused to meet": the REJECT code matching the refused act (125), if there is one."""
+    rules = res.rules
+    if verb.lemma_.lower() not in rules.negating_heads:
+        return None
+    for comp in (c for c in verb.children if c.dep_ == "xcomp"):
+        inner = match_verb(comp, res.verbs, rules)
+        mapped = _mapped(inner.code, rules.negation_codes) if inner else None
+        if inner is not None and mapped:
+            return VerbMatch(verb, mapped, f"{inner.rule} +refused", specific=True)
+    return None
+
+
+def _mapped(code: str, table: Mapping[str, str]) -> str | None:
+    """The table's entry for the code's most specific prefix."""
+    for size in (len(code), 3, 2):
+        found = table.get(code[:size])
+        if found:
+            return found
+    return None
+
+
 def _candidates(
     verb: Token, mentions: Mapping[int, Mention], res: CoderResources
 ) -> Iterator[_Candidate]:
     rules = res.rules
-    match = match_verb(verb, res.verbs, rules)
-    if match is None or is_negated(verb, rules) or is_hypothetical(verb, rules):
+    match = _refusal(verb, res) or match_verb(verb, res.verbs, rules)
+    if match is None or is_hypothetical(verb, rules) or _subsumed(verb, match, res):
         return
-    if _subsumed(verb, match, res):
-        return
+    if is_negated(verb, rules):
+        rejection = negated_code(verb, match.code, rules)
+        if rejection is None:
+            return
+        match = VerbMatch(verb, rejection, match.rule + " +negated", specific=match.specific)
     source = find_source(verb, mentions)
     sources = [m for m in source.mentions if m.actor.country or m.actor.agent]
     targets = find_target(verb, mentions, rules, sources) or _complement_target(
