@@ -52,6 +52,8 @@ class CodingRules:
     denial_heads: frozenset[str]  # "denied attacking": neither the denial nor the attack
     negation_codes: Mapping[str, str]  # "will not meet" -> the matching REJECT code
     factual_aux: frozenset[str]  # "did not meet" reports a non-event, not a refusal
+    obligation_aux: frozenset[str]  # "Y must withdraw", said by X: X requests it of Y
+    request_codes: Mapping[str, str]  # the REQUEST code matching the act required
     post_deps: frozenset[str]
     confidence: Mapping[str, float]
 
@@ -62,6 +64,7 @@ def load_coding_rules() -> CodingRules:
     return CodingRules(
         intent_codes=dict(raw["intent_codes"]),
         negation_codes=dict(raw["negation_codes"]),
+        request_codes=dict(raw["request_codes"]),
         third_location_code=str(raw["third_location_code"]),
         confidence={k: float(v) for k, v in raw["confidence"].items()},
         **sets,
@@ -449,9 +452,12 @@ def _subsumed(verb: Token, match: VerbMatch, res: CoderResources) -> bool:
         return True  # a statement that carries a coded event of its own is subordinate to it
     first = _first_conjunct(verb)
     head = first.head
-    if first.dep_ != "xcomp" or head.pos_ != "VERB" or head.lemma_.lower() in rules.intent_heads:
+    if first.dep_ not in _COMPLEMENTS | {"advcl"} or head.pos_ != "VERB":
         return False
-    return match_verb(head, res.verbs, rules) is not None
+    if head.lemma_.lower() in rules.intent_heads:
+        return False
+    governing = match_verb(head, res.verbs, rules)
+    return governing is not None and governing.code[:2] not in rules.statement_roots
 
 
 def _refusal(verb: Token, res: CoderResources) -> VerbMatch | None:
@@ -476,6 +482,23 @@ def _mapped(code: str, table: Mapping[str, str]) -> str | None:
     return None
 
 
+def _obligation(
+    verb: Token, match: VerbMatch, mentions: Mapping[int, Mention], res: CoderResources
+) -> list[_Candidate] | None:
+    """ "X said Y must withdraw": a REQUEST from the speaker X to the obliged Y."""
+    rules = res.rules
+    if not any(c.dep_ == "aux" and c.lower_ in rules.obligation_aux for c in verb.children):
+        return None
+    speakers = _speaker(verb, mentions)
+    subject = _subject(verb)
+    code = _mapped(match.code, rules.request_codes)
+    if not speakers or subject is None or subject.i not in mentions or code is None:
+        return None
+    request = VerbMatch(verb, code, match.rule + " +obligation", specific=match.specific)
+    target = mentions[subject.i]
+    return [_Candidate(request, code, s, target, inherited=True, intent=False) for s in speakers]
+
+
 def _candidates(
     verb: Token, mentions: Mapping[int, Mention], res: CoderResources
 ) -> Iterator[_Candidate]:
@@ -488,6 +511,10 @@ def _candidates(
         if rejection is None:
             return
         match = VerbMatch(verb, rejection, match.rule + " +negated", specific=match.specific)
+    obliged = _obligation(verb, match, mentions, res)
+    if obliged is not None:
+        yield from obliged
+        return
     source = find_source(verb, mentions)
     sources = [m for m in source.mentions if m.actor.country or m.actor.agent]
     targets = find_target(verb, mentions, rules, sources) or _complement_target(
