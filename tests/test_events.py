@@ -60,6 +60,16 @@ def _summary(events: list[Event]) -> list[tuple[str, str, str | None]]:
         # 12 reject: refusals and plainly negated cooperation
         ("Iran refused to meet with Saudi Arabia.", [("125", "IRN", "SAU")]),
         ("Syria says it will not accept any more refugees.", [("122", "SYR", "REF")]),
+        # obligations in reported speech are requests from the speaker to the obliged
+        (
+            "Russia said on Tuesday that Sudan must return the captured helicopter.",
+            [("1053", "RUS", "SDN")],
+        ),
+        # complement clause subject as target
+        (
+            "China demanded that the United States cancel the arms sale.",
+            [("100", "CHN", "USA")],
+        ),
         # 13 threaten
         (
             "Turkey's president threatened to launch a military operation against Kurdish "
@@ -70,6 +80,13 @@ def _summary(events: list[Event]) -> list[tuple[str, str, str | None]]:
         (
             "Thousands of protesters demonstrated against the Kenyan government in Nairobi.",
             [("141", "KENOPP", "KENGOV")],
+        ),
+        # noun events under light verbs
+        ("Opposition activists in Turkey staged a hunger strike.", [("142", "TUROPP", None)]),
+        ("Israel mounted an invasion of Lebanon.", [("192", "ISR", "LBN")]),
+        (
+            "Israel and Lebanon renewed negotiations on Monday.",
+            [("046", "ISR", "LBN"), ("046", "LBN", "ISR")],
         ),
         # 16 reduce relations
         ("France expelled two Russian diplomats.", [("161", "FRA", "RUSGOV")]),

@@ -54,8 +54,16 @@ class CodingRules:
     factual_aux: frozenset[str]  # "did not meet" reports a non-event, not a refusal
     obligation_aux: frozenset[str]  # "Y must withdraw", said by X: X requests it of Y
     request_codes: Mapping[str, str]  # the REQUEST code matching the act required
+    light_verbs: frozenset[str]  # "staged a hunger strike": the object noun is the event
+    event_nouns: Mapping[str, str]  # "hunger strike" -> 142, from data/event_nouns.jsonl
     post_deps: frozenset[str]
     confidence: Mapping[str, float]
+
+
+def _event_nouns() -> dict[str, str]:
+    text = resources.files("communique.data").joinpath("event_nouns.jsonl").read_text()
+    records = (json.loads(line) for line in text.splitlines() if line.strip())
+    return {" ".join(r["words"]): str(r["code"]) for r in records}
 
 
 def load_coding_rules() -> CodingRules:
@@ -64,6 +72,7 @@ def load_coding_rules() -> CodingRules:
     return CodingRules(
         intent_codes=dict(raw["intent_codes"]),
         negation_codes=dict(raw["negation_codes"]),
+        event_nouns=_event_nouns(),
         request_codes=dict(raw["request_codes"]),
         third_location_code=str(raw["third_location_code"]),
         confidence={k: float(v) for k, v in raw["confidence"].items()},
@@ -177,6 +186,35 @@ def _fitting_entries(verb: Token, entries: Sequence[VerbEntry]) -> list[VerbEntr
     return sorted(fitting, key=lambda e: -len(e.words))
 
 
+def _noun_event(verb: Token, rules: CodingRules) -> VerbMatch | None:
+    """ "staged a 24-hour *hunger strike*": a light verb whose object names the event."""
+    if not _is_light(verb, rules.light_verbs):
+        return None
+    for obj in (c for c in verb.children if c.dep_ in {"dobj", "nsubjpass"}):
+        mods = [t.lower_ for t in _core(obj)[:-1] if t.dep_ != "poss" and t.pos_ != "DET"]
+        for head in dict.fromkeys((obj.lower_, obj.lemma_.lower())):
+            phrase = _longest_known([*mods, head], rules.event_nouns)
+            if phrase is not None:
+                return VerbMatch(verb, rules.event_nouns[phrase], f"noun {phrase}", specific=True)
+    return None
+
+
+def _is_light(verb: Token, light: frozenset[str]) -> bool:
+    """By lemma, or by regular inflection when the lemmatiser stumbles ("staged" -> "stag")."""
+    word = verb.lower_
+    stems = {word[:-1], word[:-2], word[:-3]} if word.endswith(("d", "s", "ing")) else set()
+    return verb.lemma_.lower() in light or bool(stems & light)
+
+
+def _longest_known(words: Sequence[str], table: Mapping[str, str]) -> str | None:
+    """The longest tail of ``words`` that is a key of ``table`` ("24-hour hunger strike")."""
+    for start in range(len(words)):
+        phrase = " ".join(words[start:])
+        if phrase in table:
+            return phrase
+    return None
+
+
 def match_verb(verb: Token, verbs: VerbDictionary, rules: CodingRules) -> VerbMatch | None:
     """The most specific pattern of any fitting verb block, else the verb's or block's code."""
     entries = _fitting_entries(verb, verbs.verbs_by_lemma.get(verb.lemma_.lower(), ()))
@@ -185,6 +223,9 @@ def match_verb(verb: Token, verbs: VerbDictionary, rules: CodingRules) -> VerbMa
     pattern = _best_pattern(patterns, _pre_context(verb), _post_context(verb, rules))
     if pattern is not None:
         return VerbMatch(verb, pattern.code, f"pattern {pattern.id}", specific=True)
+    noun = _noun_event(verb, rules)
+    if noun is not None:
+        return noun
     for entry in entries:
         code = entry.code or verbs.block_codes.get(entry.block)
         if code:
