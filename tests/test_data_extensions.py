@@ -1,0 +1,79 @@
+"""Schema checks of communique's own data files (extensions and rule tables)."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Any
+
+import pytest
+
+from communique.actors import load_actor_rules
+from communique.dictionaries import load_actor_kb, load_agents, load_verb_dictionary
+from communique.events import load_coding_rules
+from communique.ontology import load_ontology
+
+DATA = resources.files("communique.data")
+
+
+def _jsonl(name: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in DATA.joinpath(name).read_text().splitlines() if line]
+
+
+@pytest.fixture(scope="module")
+def cameo_codes() -> set[str]:
+    return set(load_ontology().codes)
+
+
+def test_verb_extensions(cameo_codes: set[str]) -> None:
+    records = _jsonl("verbs_communique.jsonl")
+    blocks = {r["block"] for r in records if r["type"] == "block"}
+    for rec in records:
+        assert rec["type"] in {"block", "verb", "pattern"}
+        assert rec["block"] in blocks and rec["block"].startswith("COMMUNIQUE_")
+        if rec.get("code") is not None:
+            assert rec["code"] in cameo_codes, rec
+        if rec["type"] == "pattern":
+            assert all(isinstance(alt, str) for slot in rec["post"] for alt in slot)
+    verbs = load_verb_dictionary()
+    assert verbs.verbs_by_lemma["urge"][0].block == "COMMUNIQUE_URGE"
+    assert verbs.verbs_by_lemma["agree"][0].code == "030"  # ours first: intent, not 050
+
+
+def test_event_nouns(cameo_codes: set[str]) -> None:
+    records = _jsonl("event_nouns.jsonl")
+    phrases = [" ".join(r["words"]) for r in records]
+    assert len(phrases) == len(set(phrases)), "duplicate event nouns"
+    for rec in records:
+        assert rec["code"] in cameo_codes and all(w == w.lower() for w in rec["words"])
+    assert load_coding_rules().event_nouns["hunger strike"] == "142"
+
+
+def test_coding_rules_codes_exist(cameo_codes: set[str]) -> None:
+    rules = load_coding_rules()
+    for table in (rules.intent_codes, rules.negation_codes, rules.request_codes):
+        assert set(table.values()) <= cameo_codes
+        assert all(key.isdigit() and len(key) in {2, 3, 4} for key in table)
+    assert rules.third_location_code == "044"
+    assert {"will", "would"} <= rules.intent_aux
+    assert 0.0 <= rules.confidence["base"] <= 1.0
+
+
+def test_actor_extensions_and_rules() -> None:
+    for rec in _jsonl("actors_communique.jsonl"):
+        assert rec["source"] == "communique" and rec["kind"] in {"country", "organisation"}
+        assert rec["names"] == sorted(rec["names"]) and all(n == n.lower() for n in rec["names"])
+    kb = load_actor_kb()
+    assert kb.by_name["iraqis"][0].code_on(None) == "IRQ"
+    assert kb.by_name["prc"][0].code_on(None) == "CHN"
+    assert kb.by_name["european union"][0].code_on(None) == "IGOEUREEC"
+    rules = load_actor_rules()
+    assert "IGO" in rules.transnational_prefixes and "thousands" in rules.quantity_heads
+
+
+def test_agent_extensions() -> None:
+    for rec in _jsonl("agents_communique.jsonl"):
+        assert set(rec) == {"words", "plural", "code"}
+        assert len(rec["code"]) % 3 == 0 and rec["code"].isupper()
+    agents = load_agents()
+    assert (agents.by_phrase["forces"], agents.by_phrase["officials"]) == ("MIL", "GOV")
