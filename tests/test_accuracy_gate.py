@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from eval.plover_gsr import evaluate
+from eval import plover_actors, plover_gsr
 
 from communique.pipeline import Resources
 from tests.conftest import REPO
@@ -16,7 +16,15 @@ FLOORS = json.loads((REPO / "eval" / "floors.json").read_text())
 
 @pytest.mark.skipif(not (SHARED / "data" / "dev").is_dir(), reason="../shared dev sets absent")
 def test_plover_gsr_floors(resources: Resources) -> None:
-    metrics = evaluate(SHARED, resources)
+    metrics = plover_gsr.evaluate(SHARED, resources)
     assert metrics["records"] == 322
     for name, floor in FLOORS["plover_gsr"].items():
+        assert metrics[name] >= floor, f"{name} fell to {metrics[name]} (floor {floor})"
+
+
+@pytest.mark.skipif(not (SHARED / "data" / "dev").is_dir(), reason="../shared dev sets absent")
+def test_plover_actor_floors(resources: Resources) -> None:
+    metrics = plover_actors.evaluate(SHARED, resources)
+    assert metrics["actors"] == 650
+    for name, floor in FLOORS["plover_actors"].items():
         assert metrics[name] >= floor, f"{name} fell to {metrics[name]} (floor {floor})"

@@ -58,6 +58,7 @@ class ActorRules:
     institution_nouns: frozenset[str]  # not people: "the Iranian side", "the ministry"
     person_agents: frozenset[str]  # agents whose bare nouns can name a person seen before
     phrase_preps: frozenset[str]  # attachments that describe the head ("of", "in", "from")
+    generic_agents: frozenset[str]  # roles a title in the text overrides ("ELI")
 
 
 def load_actor_rules() -> ActorRules:
@@ -111,10 +112,19 @@ class _Tracker:
 def split_code(code: str, res: ActorResources) -> _Code:
     """Split a CAMEO actor code ("IRNGOVMIL", "IGOUNO", "GOV") into country and agents."""
     if code[:3] in res.rules.transnational_prefixes:
-        return _Code(country=code[:6], agents=_chunks(code[6:]))
+        return _transnational(code, res)
     if len(code) >= 3 and code[:3].isalpha() and code[:3] not in res.agent_codes:
         return _Code(country=code[:3], agents=_chunks(code[3:]))
     return _Code(country=None, agents=_chunks(code))
+
+
+def _transnational(code: str, res: ActorResources) -> _Code:
+    """ "IGOUNOLABILO" is one organisation; trailing sector codes ("IGOUNOMIL") are agents."""
+    chunks = list(_chunks(code))
+    agents: list[str] = []
+    while len(chunks) > 2 and chunks[-1] in res.agent_codes:
+        agents.insert(0, chunks.pop())
+    return _Code(country="".join(chunks), agents=tuple(agents))
 
 
 def _chunks(rest: str) -> tuple[str, ...]:
@@ -219,7 +229,8 @@ def _combine(hits: Sequence[_Hit], res: ActorResources) -> tuple[_Code, str | No
     """Country and agents from the hits of one phrase.
 
     A known person or organisation gives both; an explicit country named before it ("Iran's
-    National Security Council") overrides the country of a generic institution's entry.
+    National Security Council") overrides the country of a generic institution's entry, and a
+    title in the text ("President") overrides a generic role such as ELI.
     """
     entity = next((h for h in hits if h.kind == "entity"), None)
     base = split_code(entity.code, res) if entity else _Code(None, ())
@@ -227,10 +238,11 @@ def _combine(hits: Sequence[_Hit], res: ActorResources) -> tuple[_Code, str | No
     country = base.country
     if named is not None and (country is None or (entity and named.start < entity.start)):
         country = named.code
+    agent_hit = next((h for h in hits if h.kind == "agent"), None)
+    titled = split_code(agent_hit.code, res).agents if agent_hit else ()
     agents = base.agents
-    if not agents:
-        agent_hit = next((h for h in hits if h.kind == "agent"), None)
-        agents = split_code(agent_hit.code, res).agents if agent_hit else ()
+    if not agents or (titled and agents[0] in res.rules.generic_agents):
+        agents = titled or agents  # "President Boris Yeltsin": the title beats a generic role
     return _Code(country, agents), entity.entity_id if entity else None
 
 
