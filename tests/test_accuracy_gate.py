@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from eval import plover_actors, plover_gsr
+from eval import conflibert, plover_actors, plover_gsr
 
 from communique.pipeline import Resources
 from tests.conftest import REPO
@@ -27,4 +27,12 @@ def test_plover_actor_floors(resources: Resources) -> None:
     metrics = plover_actors.evaluate(SHARED, resources)
     assert metrics["actors"] == 650
     for name, floor in FLOORS["plover_actors"].items():
+        assert metrics[name] >= floor, f"{name} fell to {metrics[name]} (floor {floor})"
+
+
+@pytest.mark.skipif(not (SHARED / "data" / "dev").is_dir(), reason="../shared dev sets absent")
+def test_conflibert_class_floors(resources: Resources) -> None:
+    metrics = conflibert.evaluate_classes(SHARED, resources)
+    assert metrics["sentences"] == 451
+    for name, floor in FLOORS["conflibert"].items():
         assert metrics[name] >= floor, f"{name} fell to {metrics[name]} (floor {floor})"

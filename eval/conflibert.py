@@ -1,0 +1,157 @@
+"""Event-class and actor-span accuracy on the ConfliBERT CAMEO test sets (evaluation only).
+
+``cameo_class_test.tsv`` (451 news sentences, label 0..4: statement, verbal cooperation,
+material cooperation, verbal conflict, material conflict): each sentence is coded on its own;
+the label derived from our events is the QuadClass of the most confident event (1..4), with CAMEO
+root 01 (statements) and sentences without events counted as 0. Reports accuracy, macro-F1 and
+the confusion matrix.
+
+``cameo_ner_test.txt`` (the same kind of sentences, BIO tags for source S and target T): the
+tokens are joined with single spaces, coded, and the source/target spans of the most confident
+event are compared with the gold spans (exact token spans; precision, recall, F1 per role).
+
+The data are GPL-3 and used for evaluation only; nothing here is trained on them.
+
+Usage: python eval/conflibert.py [--shared ../shared] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from communique.model import Document, Event, Span
+from communique.pipeline import Resources, code_document, load_resources
+
+LABELS = ("statement", "verbal coop", "material coop", "verbal conflict", "material conflict")
+
+
+def _best(text: str, res: Resources) -> Event | None:
+    doc = Document(doc_id="s", content=text, kind="text")
+    try:
+        events = code_document(doc, res).events
+    except ValueError:
+        return None
+    return max(events, key=lambda e: e.confidence, default=None)
+
+
+def label_of(event: Event | None) -> int:
+    if event is None or event.cameo.startswith("01"):
+        return 0
+    return event.quad_class
+
+
+def _macro_f1(confusion: Counter[tuple[int, int]]) -> float:
+    scores = []
+    for k in range(len(LABELS)):
+        tp = confusion[(k, k)]
+        fp = sum(v for (g, p), v in confusion.items() if p == k and g != k)
+        fn = sum(v for (g, p), v in confusion.items() if g == k and p != k)
+        denom = 2 * tp + fp + fn
+        scores.append(2 * tp / denom if denom else 0.0)
+    return sum(scores) / len(scores)
+
+
+def evaluate_classes(shared: Path, res: Resources) -> dict[str, Any]:
+    path = shared / "data" / "dev" / "conflibert" / "cameo_class_test.tsv"
+    confusion: Counter[tuple[int, int]] = Counter()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        text, _, gold = line.rpartition("\t")
+        if text and gold.strip().isdigit():
+            confusion[(int(gold), label_of(_best(text, res)))] += 1
+    total = sum(confusion.values())
+    correct = sum(v for (g, p), v in confusion.items() if g == p)
+    matrix = [[confusion[(g, p)] for p in range(len(LABELS))] for g in range(len(LABELS))]
+    return {"sentences": total, "accuracy": round(correct / total, 4),
+            "macro_f1": round(_macro_f1(confusion), 4), "confusion": matrix}  # fmt: skip
+
+
+def _ner_sentences(path: Path) -> Iterator[list[tuple[str, str]]]:
+    sentence: list[tuple[str, str]] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.rsplit(" ", 1)
+        if len(parts) == 2:
+            sentence.append((parts[0], parts[1]))
+        elif sentence:
+            yield sentence
+            sentence = []
+    if sentence:
+        yield sentence
+
+
+def _gold_spans(tagged: list[tuple[str, str]], role: str) -> set[tuple[int, int]]:
+    spans, start = set(), None
+    for i, (_, tag) in enumerate([*tagged, ("", "O")]):
+        if start is not None and tag != f"I-{role}":
+            spans.add((start, i))
+            start = None
+        if tag == f"B-{role}":
+            start = i
+    return spans
+
+
+def _token_span(span: Span | None, starts: list[int]) -> set[tuple[int, int]]:
+    if span is None:
+        return set()
+    first = max(i for i, s in enumerate(starts) if s <= span.start)
+    last = max(i for i, s in enumerate(starts) if s < span.end)
+    return {(first, last + 1)}
+
+
+def evaluate_spans(shared: Path, res: Resources) -> dict[str, float]:
+    path = shared / "data" / "dev" / "conflibert" / "cameo_ner_test.txt"
+    counts: Counter[str] = Counter()
+    for tagged in _ner_sentences(path):
+        words = [w for w, _ in tagged]
+        starts = [sum(len(w) + 1 for w in words[:i]) for i in range(len(words))]
+        event = _best(" ".join(words), res)
+        for role, name in (("S", "source"), ("T", "target")):
+            gold = _gold_spans(tagged, role)
+            span = getattr(event.offsets, name) if event else None
+            pred = _token_span(span, starts)
+            counts[f"{name}_tp"] += len(gold & pred)
+            counts[f"{name}_pred"] += len(pred)
+            counts[f"{name}_gold"] += len(gold)
+    return {
+        f"{n}_{m}": round(v, 4) for n in ("source", "target") for m, v in _prf(counts, n).items()
+    }
+
+
+def _prf(counts: Counter[str], name: str) -> dict[str, float]:
+    tp, pred, gold = counts[f"{name}_tp"], counts[f"{name}_pred"], counts[f"{name}_gold"]
+    p = tp / pred if pred else 0.0
+    r = tp / gold if gold else 0.0
+    return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    default = Path(__file__).resolve().parents[1].parent / "shared"
+    parser.add_argument("--shared", type=Path, default=default)
+    parser.add_argument("--json", action="store_true", help="print JSON only")
+    args = parser.parse_args()
+    res = load_resources()
+    metrics = {
+        "classes": evaluate_classes(args.shared, res),
+        "spans": evaluate_spans(args.shared, res),
+    }
+    if args.json:
+        sys.stdout.write(json.dumps(metrics) + "\n")
+        return
+    classes = metrics["classes"]
+    for key in ("sentences", "accuracy", "macro_f1"):
+        sys.stdout.write(f"{key:>18}: {classes[key]}\n")
+    sys.stdout.write("confusion (rows gold, columns predicted): " + ", ".join(LABELS) + "\n")
+    for label, row in zip(LABELS, classes["confusion"], strict=True):
+        sys.stdout.write(f"{label:>18}: {row}\n")
+    for key, value in metrics["spans"].items():
+        sys.stdout.write(f"{key:>18}: {value}\n")
+
+
+if __name__ == "__main__":
+    main()
