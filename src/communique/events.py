@@ -85,11 +85,16 @@ class CoderResources:
     ontology: Ontology
     verbs: VerbDictionary
     rules: CodingRules
+    patterns: Mapping[str, tuple[CompiledPattern, ...]]  # verbs' patterns, compiled
 
 
-def load_coder_resources() -> CoderResources:
+def load_coder_resources(*, verbs: VerbDictionary | None = None) -> CoderResources:
+    verbs = verbs or load_verb_dictionary()
     return CoderResources(
-        ontology=load_ontology(), verbs=load_verb_dictionary(), rules=load_coding_rules()
+        ontology=load_ontology(),
+        verbs=verbs,
+        rules=load_coding_rules(),
+        patterns=compile_patterns(verbs),
     )
 
 
@@ -143,20 +148,61 @@ def _pre_context(verb: Token) -> list[frozenset[str]]:
     return [_word_set(t) for t in sorted(toks, key=lambda t: t.i)]
 
 
-def _fits(alternative: str, words: Sequence[frozenset[str]], pos: int) -> int:
-    """Tokens consumed when ``alternative`` (possibly multi-word) matches at ``pos``, else 0."""
-    parts = alternative.split(" ")
-    if pos + len(parts) > len(words):
+@dataclass(frozen=True, slots=True)
+class _PatternSlot:
+    """One pattern slot: its alternatives split into words, and their first words."""
+
+    alternatives: tuple[tuple[str, ...], ...]
+    firsts: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledPattern:
+    pattern: VerbPattern
+    pre: tuple[_PatternSlot, ...]
+    post: tuple[_PatternSlot, ...]
+    size: int
+
+
+def _compile_slot(alternatives: Sequence[str]) -> _PatternSlot:
+    split = tuple(tuple(alt.split(" ")) for alt in alternatives)
+    return _PatternSlot(alternatives=split, firsts=frozenset(parts[0] for parts in split))
+
+
+def compile_patterns(verbs: VerbDictionary) -> dict[str, tuple[CompiledPattern, ...]]:
+    """Patterns by block, their slots pre-split once at load time."""
+    compiled: dict[str, tuple[CompiledPattern, ...]] = {}
+    for block, patterns in verbs.patterns_by_block.items():
+        compiled[block] = tuple(
+            CompiledPattern(
+                p,
+                tuple(map(_compile_slot, p.pre)),
+                tuple(map(_compile_slot, p.post)),
+                len(p.pre) + len(p.post),
+            )
+            for p in patterns
+        )
+    return compiled
+
+
+def _slot_at(slot: _PatternSlot, words: Sequence[frozenset[str]], pos: int) -> int:
+    """Words consumed when the slot (possibly multi-word) matches at ``pos``, else 0."""
+    if slot.firsts.isdisjoint(words[pos]):
         return 0
-    return len(parts) if all(p in words[pos + k] for k, p in enumerate(parts)) else 0
+    best = 0
+    for parts in slot.alternatives:
+        fits = pos + len(parts) <= len(words)
+        if fits and all(p in words[pos + k] for k, p in enumerate(parts)):
+            best = max(best, len(parts))
+    return best
 
 
-def _slot_at(slot: Sequence[str], words: Sequence[frozenset[str]], pos: int) -> int:
-    return max((_fits(alt, words, pos) for alt in slot), default=0)
-
-
-def _subsequence(slots: Sequence[Sequence[str]], words: Sequence[frozenset[str]]) -> bool:
+def _subsequence(
+    slots: Sequence[_PatternSlot], words: Sequence[frozenset[str]], vocab: frozenset[str]
+) -> bool:
     """Every slot matches, in order, with any words in between."""
+    if any(slot.firsts.isdisjoint(vocab) for slot in slots):
+        return False
     pos = 0
     for slot in slots:
         while pos < len(words) and not _slot_at(slot, words, pos):
@@ -168,15 +214,19 @@ def _subsequence(slots: Sequence[Sequence[str]], words: Sequence[frozenset[str]]
 
 
 def _best_pattern(
-    patterns: Sequence[VerbPattern], pre: Sequence[frozenset[str]], post: Sequence[frozenset[str]]
+    patterns: Sequence[CompiledPattern],
+    pre: Sequence[frozenset[str]],
+    post: Sequence[frozenset[str]],
 ) -> VerbPattern | None:
-    best: VerbPattern | None = None
-    for pattern in patterns:
-        if not _subsequence(pattern.post, post) or not _subsequence(pattern.pre, pre):
+    """The matching pattern with the most slots (the first of equals)."""
+    pre_vocab, post_vocab = frozenset().union(*pre), frozenset().union(*post)
+    best: CompiledPattern | None = None
+    for c in patterns:
+        if best is not None and c.size <= best.size:
             continue
-        if best is None or len(pattern.pre) + len(pattern.post) > len(best.pre) + len(best.post):
-            best = pattern
-    return best
+        if _subsequence(c.post, post, post_vocab) and _subsequence(c.pre, pre, pre_vocab):
+            best = c
+    return best.pattern if best else None
 
 
 def _fitting_entries(verb: Token, entries: Sequence[VerbEntry]) -> list[VerbEntry]:
@@ -215,11 +265,12 @@ def _longest_known(words: Sequence[str], table: Mapping[str, str]) -> str | None
     return None
 
 
-def match_verb(verb: Token, verbs: VerbDictionary, rules: CodingRules) -> VerbMatch | None:
+def match_verb(verb: Token, res: CoderResources) -> VerbMatch | None:
     """The most specific pattern of any fitting verb block, else the verb's or block's code."""
+    verbs, rules = res.verbs, res.rules
     entries = _fitting_entries(verb, verbs.verbs_by_lemma.get(verb.lemma_.lower(), ()))
     blocks = dict.fromkeys(e.block for e in entries)
-    patterns = [p for b in blocks for p in verbs.patterns_by_block.get(b, ())]
+    patterns = [p for b in blocks for p in res.patterns.get(b, ())]
     pattern = _best_pattern(patterns, _pre_context(verb), _post_context(verb, rules))
     if pattern is not None:
         return VerbMatch(verb, pattern.code, f"pattern {pattern.id}", specific=True)
@@ -487,7 +538,7 @@ def _subsumed(verb: Token, match: VerbMatch, res: CoderResources) -> bool:
         comps = [c for c in verb.children if c.dep_ in _COMPLEMENTS and c.pos_ == "VERB"]
         if lemma in rules.denial_heads and comps:
             return True
-        if any(match_verb(c, res.verbs, rules) for c in comps if c.dep_ == "xcomp"):
+        if any(match_verb(c, res) for c in comps if c.dep_ == "xcomp"):
             return True
     if match.code[:2] in rules.statement_roots and any(c.dep_ == "ccomp" for c in verb.children):
         return True  # a statement that carries a coded event of its own is subordinate to it
@@ -497,7 +548,7 @@ def _subsumed(verb: Token, match: VerbMatch, res: CoderResources) -> bool:
         return False
     if head.lemma_.lower() in rules.intent_heads:
         return False
-    governing = match_verb(head, res.verbs, rules)
+    governing = match_verb(head, res)
     return governing is not None and governing.code[:2] not in rules.statement_roots
 
 
@@ -507,7 +558,7 @@ def _refusal(verb: Token, res: CoderResources) -> VerbMatch | None:
     if verb.lemma_.lower() not in rules.negating_heads:
         return None
     for comp in (c for c in verb.children if c.dep_ == "xcomp"):
-        inner = match_verb(comp, res.verbs, rules)
+        inner = match_verb(comp, res)
         mapped = _mapped(inner.code, rules.negation_codes) if inner else None
         if inner is not None and mapped:
             return VerbMatch(verb, mapped, f"{inner.rule} +refused", specific=True)
@@ -544,7 +595,7 @@ def _candidates(
     verb: Token, mentions: Mapping[int, Mention], res: CoderResources
 ) -> Iterator[_Candidate]:
     rules = res.rules
-    match = _refusal(verb, res) or match_verb(verb, res.verbs, rules)
+    match = _refusal(verb, res) or match_verb(verb, res)
     if match is None or is_hypothetical(verb, rules) or _subsumed(verb, match, res):
         return
     if is_negated(verb, rules):
