@@ -22,8 +22,8 @@ demo: $(STAMP)
 	$(BIN)/communique events --db $(DB)
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests scripts eval
-	$(BIN)/ruff format --check src tests scripts eval
+	$(BIN)/ruff check src tests scripts eval bench
+	$(BIN)/ruff format --check src tests scripts eval bench
 
 types: $(STAMP)
 	$(BIN)/mypy --strict src/communique
