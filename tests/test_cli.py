@@ -148,3 +148,134 @@ def test_stdin_as_a_real_process() -> None:
     assert proc.returncode == 0, proc.stderr
     [event] = _lines(proc.stdout)
     assert (event["doc_id"], event["cameo"], event["date"]) == ("-", "190", "2024-05-07")
+
+
+# --- dictionaries users bring (--actors, --agents, --verbs) and actors resolve --jsonl ---
+
+USER_ACTORS_YAML = """\
+- names: [Zorgland, Zorglandia]
+  code: ZRG
+  kind: country
+- name: Ada Quill
+  code: ZRGGOV
+  start: 2020-01-01
+  end: 2022-12-31
+- name: Ada Quill
+  code: ZRGOPP
+  start: 2023-01-01
+- name: Kenya
+  code: ZRG
+"""
+USER_ACTORS_TABARI = """\
+<!-- a TABARI actor file -->
+GRIMBOLD_THE_TALL [QRX] # default
+\t[QRXGOV 20100101-20141231]
+\t[QRXREB >20150101]
++GRIMBOLD
+"""
+USER_VERBS = """\
+&THINGS
++SCROLL
++LEDGER
+
+--- SCRIBBLE [---] ---
+SCRIBBLE
+- * &THINGS [0311]
+- * ZEBRA [903]
+"""
+
+
+@pytest.fixture
+def user_files(tmp_path: Path) -> dict[str, Path]:
+    texts = {
+        "actors.yaml": USER_ACTORS_YAML,
+        "roles.txt": USER_ACTORS_TABARI,
+        "agents.csv": "phrase,code\nborder warden,MIL\n",
+        "verbs.txt": USER_VERBS,
+    }
+    for name, text in texts.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    return {name: tmp_path / name for name in texts}
+
+
+def test_code_with_user_dictionaries(runner: CliRunner, user_files: dict[str, Path]) -> None:
+    doc = user_files["verbs.txt"].parent / "doc.txt"
+    doc.write_text(
+        "Ada Quill scribbled a ledger for Grimbold on Monday.\n\n"
+        "Border wardens from Zorgland condemned Tanzania.\n"
+    )
+    files = ["--actors", str(user_files["actors.yaml"]), "--actors", str(user_files["roles.txt"])]
+    files += ["--agents", str(user_files["agents.csv"]), "--verbs", str(user_files["verbs.txt"])]
+    result = runner.invoke(app, ["code", str(doc), "--published", "2021-05-05", *files])
+    assert result.exit_code == 0, result.stderr
+    rows = [
+        (e["source"]["code"], e["target"]["code"], e["cameo"], e["rule"])  # type: ignore[index]
+        for e in _lines(result.stdout)
+    ]
+    assert rows == [
+        ("ZRGGOV", "QRXREB", "0311", "pattern verbs.txt:7"),  # Ada Quill in 2021; Grimbold
+        ("ZRGMIL", "TZA", "111", "verb BLAME:condemn"),  # "border wardens" from agents.csv
+    ]
+    warning = f"warning: {user_files['verbs.txt']}:8: pattern code 903 is not a CAMEO code"
+    assert warning in result.stderr
+
+
+def test_bad_user_dictionary_exits_2(runner: CliRunner, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_text("ZORGLAND [ZRG]\n\t[ZRGGOV 2020-01-01-2021]\n")
+    result = runner.invoke(app, ["code", "-", "--actors", str(bad)], input="Zorgland.")
+    assert result.exit_code == 2
+    assert f"error: {bad}:2: role [ZRGGOV 2020-01-01-2021] of ZORGLAND" in result.stderr
+    neither = runner.invoke(app, ["actors", "resolve"])
+    assert neither.exit_code == 2
+
+
+def test_actors_resolve_jsonl(runner: CliRunner, user_files: dict[str, Path]) -> None:
+    requests = [
+        {"text": "Zorglandia"},
+        {"text": "Ada Quill", "date": "2021-06-01"},
+        {"text": "Ada Quill"},  # --date 2024-06-01
+        {"text": "Grimbold", "date": "2012-03-03"},
+        {"text": "Kenya"},
+        {"text": "Quill", "context": "Ada Quill spoke. Quill said she would resign."},
+        {"text": "Kenyan police"},
+        {"text": "the weather"},
+    ]
+    lines = [json.dumps(r) for r in requests] + ["not json", ""]
+    args = ["actors", "resolve", "--jsonl", "-", "--date", "2024-06-01"]
+    args += ["--actors", str(user_files["actors.yaml"]), "--actors", str(user_files["roles.txt"])]
+    result = runner.invoke(app, args, input="\n".join(lines) + "\n")
+    assert result.exit_code == 0, result.stderr
+    rows = [(r["text"], r["code"], r["entity"]) for r in _lines(result.stdout)]
+    assert rows == [
+        ("Zorglandia", "ZRG", None),
+        ("Ada Quill", "ZRGGOV", "ADA_QUILL"),
+        ("Ada Quill", "ZRGOPP", "ADA_QUILL"),
+        ("Grimbold", "QRXGOV", "GRIMBOLD_THE_TALL"),
+        ("Kenya", "ZRG", None),  # the user's entry overrides the packaged country
+        ("Quill", "ZRGOPP", "ADA_QUILL"),  # linked back to "Ada Quill" in the context
+        ("Kenyan police", "KENCOP", None),  # the adjective is not overridden
+        ("the weather", None, None),
+        (None, None, None),
+    ]
+    assert set(_lines(result.stdout)[0]) == {"text", "country", "agent", "code", "entity"}
+    assert "error: <stdin>:9: not JSON" in result.stderr
+
+
+def test_places_prints_every_toponym(runner: CliRunner, tmp_path: Path) -> None:
+    text = "Chinese envoys met in Paris, Texas, then flew to Kiev.\n"
+    (tmp_path / "trip.txt").write_text(text)
+    result = runner.invoke(app, ["places", str(tmp_path / "trip.txt"), "--format", "jsonl"])
+    assert result.exit_code == 0, result.stderr
+    rows = _lines(result.stdout)
+    assert [r["text"] for r in rows] == ["Paris", "Texas", "Kiev"]  # "Chinese" is an actor
+    paris, texas, kiev = rows
+    assert set(paris) == {
+        "doc_id", "text", "start", "end", "source", "name", "geonameid", "feature_class",
+        "admin1", "country", "lat", "lon", "precision",
+    }  # fmt: skip
+    assert (paris["country"], paris["admin1"], paris["precision"]) == ("USA", "Texas", "city")
+    assert (texas["precision"], texas["feature_class"]) == ("admin1", "A")
+    assert (kiev["name"], kiev["geonameid"], kiev["country"]) == ("Kyiv", 703448, "UKR")
+    assert paris["doc_id"] == str(tmp_path / "trip.txt")
+    assert runner.invoke(app, ["places", str(tmp_path / "trip.txt"), "--format", "xml"]).exit_code

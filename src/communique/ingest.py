@@ -1,4 +1,4 @@
-"""Ingest: files, directories, JSONL, gzip and stdin in; :class:`Document` objects out.
+"""Ingest: files, directories, JSONL, gzip, stdin, WARC, feeds and URLs in; documents out.
 
 Bad input never raises: each problem becomes an :class:`InputError` naming the file (and the
 line, for JSONL) and the run goes on with the rest. Nothing here prints.
@@ -9,9 +9,19 @@ line, for JSONL) and the run goes on with the rest. Nothing here prints.
 - Directories are walked recursively in sorted path order; hidden files and folders are
   skipped, and so are files of other types (naming such a file explicitly is an error).
 - ``-`` reads ``stdin``: HTML when it looks like HTML, else text.
-- Bytes are decoded by BOM (UTF-8, UTF-16, UTF-32), else as UTF-8, else by the HTML meta
-  charset, else by charset_normalizer's best guess (cp1252 when that is one of its readings),
-  else cp1252.
+- ``.warc``/``.warc.gz`` -> one HTML document per 2xx HTML ``response`` record
+  (:mod:`communique.warc`): ``doc_id`` and ``url`` are the record's ``WARC-Target-URI`` (else its
+  record id), and the ``WARC-Date`` is kept as ``Document.crawled``, a publication date of last
+  resort. A truncated archive keeps the records read before the damage and ends with an error.
+- ``http://``/``https://`` arguments are fetched (:mod:`communique.fetch`, which needs the
+  ``fetcher`` argument); a fetched RSS/Atom feed has its items' links fetched in turn.
+- ``.rss``/``.atom`` files are feeds, and so are ``.xml`` files whose root is ``<rss>``,
+  ``<feed>`` or ``<rdf:RDF>`` (other ``.xml`` files are passed over in directories); their items'
+  links are fetched, dated by the item's publication date.
+- ``.urls`` files list URLs to fetch, one a line (``#`` comments and blank lines skipped).
+- Bytes are decoded by BOM (UTF-8, UTF-16, UTF-32), else by the HTTP charset (fetched pages,
+  WARC records), else as UTF-8, else by the HTML meta charset, else by charset_normalizer's
+  best guess (cp1252 when that is one of its readings), else cp1252.
 """
 
 from __future__ import annotations
@@ -24,18 +34,33 @@ import re
 import sys
 import zlib
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from charset_normalizer import from_bytes
 
+from communique.feeds import FeedError, FeedItem, looks_like_feed, parse_feed, read_url_list
+from communique.fetch import Fetched, Fetcher, FetchError
 from communique.model import Document
+from communique.warc import WarcError, WarcPage, WarcRecordError, iter_warc_pages
 
 __all__ = ["InputError", "decode_bytes", "iter_documents", "looks_like_html"]
 
-_KINDS = {".html": "html", ".htm": "html", ".txt": "text", ".jsonl": "jsonl"}
+_KINDS = {
+    ".html": "html",
+    ".htm": "html",
+    ".txt": "text",
+    ".jsonl": "jsonl",
+    ".warc": "warc",
+    ".rss": "feed",
+    ".atom": "feed",
+    ".xml": "feed",
+    ".urls": "urls",
+}
+_URL = re.compile(r"\Ahttps?://", re.IGNORECASE)
+_HTML_MEDIA = frozenset({"text/html", "application/xhtml+xml"})
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -63,19 +88,35 @@ class _BadInput(ValueError):
     """Internal: a reason to reject one input, turned into an :class:`InputError`."""
 
 
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """What every reader of one :func:`iter_documents` call needs."""
+
+    published: date | None
+    fetcher: Fetcher | None
+
+
 def iter_documents(
-    paths: Sequence[str], *, published: date | None = None, stdin: TextIO | None = None
+    paths: Sequence[str],
+    *,
+    published: date | None = None,
+    stdin: TextIO | None = None,
+    fetcher: Fetcher | None = None,
 ) -> Iterator[Document | InputError]:
     """Yield a Document (or an InputError) for every input found under ``paths``, in order.
 
     ``published`` is the publication date given to documents whose record carries none.
-    ``stdin`` is read for the path ``-`` (``sys.stdin`` when not given).
+    ``stdin`` is read for the path ``-`` (``sys.stdin`` when not given). ``fetcher`` fetches
+    URLs, feed items and ``.urls`` lists; without it they are reported as errors.
     """
+    run = _Run(published=published, fetcher=fetcher)
     for path in paths:
         if path == "-":
             yield _from_stdin(stdin if stdin is not None else sys.stdin, published)
+        elif _URL.match(path):
+            yield from _from_url(path, run)
         else:
-            yield from _from_path(path, published)
+            yield from _from_path(path, run)
 
 
 def _from_stdin(stream: TextIO, published: date | None) -> Document | InputError:
@@ -92,13 +133,13 @@ def looks_like_html(content: str) -> bool:
     return bool(_HTML_START.match(content)) or len(_HTML_TAGS.findall(content[:20000])) >= 3
 
 
-def _from_path(path: str, published: date | None) -> Iterator[Document | InputError]:
+def _from_path(path: str, run: _Run) -> Iterator[Document | InputError]:
     target = Path(path)
     if target.is_dir():
         for child in _walk(target):
-            yield from _from_file(str(child), published)
+            yield from _from_file(str(child), run)
     elif target.exists():
-        yield from _from_file(path, published)
+        yield from _from_file(path, run)
     else:
         yield InputError(path, "no such file or directory")
 
@@ -108,33 +149,57 @@ def _walk(root: Path) -> list[Path]:
     found: list[Path] = []
     for folder, folders, files in os.walk(root):
         folders[:] = [name for name in folders if not name.startswith(".")]
-        found.extend(Path(folder, name) for name in files if _wanted(name))
+        found.extend(Path(folder, name) for name in files if _wanted(Path(folder, name)))
     return sorted(found, key=lambda path: path.parts)
 
 
-def _wanted(name: str) -> bool:
-    return not name.startswith(".") and _kind_of(name) is not None
+def _wanted(path: Path) -> bool:
+    """A supported file that is not hidden; an ``.xml`` file only when it is a feed."""
+    if path.name.startswith(".") or _kind_of(path.name) is None:
+        return False
+    return _suffix(path.name) != ".xml" or _starts_like_feed(path)
+
+
+def _suffix(name: str) -> str:
+    return Path(name.lower().removesuffix(".gz")).suffix
+
+
+def _starts_like_feed(path: Path) -> bool:
+    try:
+        with (gzip.open if path.name.lower().endswith(".gz") else open)(path, "rb") as stream:
+            return looks_like_feed(stream.read(4096))
+    except (OSError, EOFError, zlib.error):
+        return True  # named so that the error is reported when it is read
 
 
 def _kind_of(name: str) -> str | None:
-    lowered = name.lower().removesuffix(".gz")
-    return _KINDS.get(Path(lowered).suffix)
+    return _KINDS.get(_suffix(name))
 
 
-def _from_file(path: str, published: date | None) -> Iterator[Document | InputError]:
+def _from_file(path: str, run: _Run) -> Iterator[Document | InputError]:
     kind = _kind_of(path)
     if kind is None:
         yield InputError(path, f"unsupported file type {Path(path).suffix or '(none)'!r}")
-        return
+    elif kind == "warc":
+        yield from _warc_documents(path, run)
+    elif kind == "feed":
+        yield from _feed_file_documents(path, run)
+    else:
+        yield from _text_file_documents(path, kind, run)
+
+
+def _text_file_documents(path: str, kind: str, run: _Run) -> Iterator[Document | InputError]:
     try:
         text = decode_bytes(_read_bytes(path), html=kind == "html")
     except _BadInput as exc:
         yield InputError(path, str(exc))
         return
     if kind == "jsonl":
-        yield from _jsonl_documents(path, text, published)
+        yield from _jsonl_documents(path, text, run.published)
+    elif kind == "urls":
+        yield from _url_list_documents(path, text, run)
     else:
-        yield _checked_document(path, text, kind=kind, published=published)
+        yield _checked_document(path, text, kind=kind, published=run.published)
 
 
 def _read_bytes(path: str) -> bytes:
@@ -150,13 +215,22 @@ def _read_bytes(path: str) -> bytes:
         raise _BadInput(f"not a valid gzip file: {_one_line(exc)}") from None
 
 
-def decode_bytes(data: bytes, *, html: bool = False) -> str:
-    """Decode a document's bytes; raises ``ValueError`` for binary content (NUL bytes)."""
+def decode_bytes(data: bytes, *, html: bool = False, charset: str | None = None) -> str:
+    """Decode a document's bytes; raises ``ValueError`` for binary content (NUL bytes).
+
+    ``charset`` is the encoding a transport announced (an HTTP ``Content-Type``); a BOM
+    overrides it, and it is passed over when the bytes are not valid in it.
+    """
     text = _decode_bom(data)
     if text is None:
         if b"\x00" in data:
             raise _BadInput("binary content (NUL bytes), not a text document")
-        text = _decode_utf8(data) or _decode_meta(data, html=html) or _decode_guess(data)
+        text = (
+            _decode_strict(data, charset)
+            or _decode_strict(data, "utf-8")
+            or _decode_meta(data, html=html)
+            or _decode_guess(data)
+        )
     if "\x00" in text:
         raise _BadInput("binary content (NUL characters), not a text document")
     return text
@@ -172,10 +246,10 @@ def _decode_bom(data: bytes) -> str | None:
     return None
 
 
-def _decode_utf8(data: bytes) -> str | None:
+def _decode_strict(data: bytes, encoding: str | None) -> str | None:
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
+        return data.decode(encoding) if encoding else None
+    except (LookupError, UnicodeDecodeError):
         return None
 
 
@@ -281,6 +355,139 @@ def _iso_date(value: str) -> date:
         return datetime.fromisoformat(value.strip()).date()
     except ValueError:
         raise _BadInput(f"field 'published' is not an ISO date: {value[:40]!r}") from None
+
+
+# --- WARC archives ----------------------------------------------------------------------
+
+
+def _warc_documents(path: str, run: _Run) -> Iterator[Document | InputError]:
+    """One document per HTML response record; the damage of a truncated archive last."""
+    try:
+        with open(path, "rb") as stream:
+            yield from _warc_records(path, stream, run)
+    except OSError as exc:
+        yield InputError(path, f"cannot read: {exc.strerror or _one_line(exc)}")
+    except WarcError as exc:
+        yield InputError(path, str(exc))
+
+
+def _warc_records(path: str, stream: BinaryIO, run: _Run) -> Iterator[Document | InputError]:
+    count = 0
+    for page in iter_warc_pages(stream):
+        count += 1
+        if isinstance(page, WarcRecordError):
+            yield InputError(f"{path}#{page.record}", page.reason)
+        else:
+            yield _warc_document(path, page, run)
+    if count == 0:
+        yield InputError(path, "no HTML response records in the WARC")
+
+
+def _warc_document(path: str, page: WarcPage, run: _Run) -> Document | InputError:
+    try:
+        content = decode_bytes(page.payload, html=True, charset=page.charset)
+    except _BadInput as exc:
+        return InputError(f"{path}#{page.doc_id}", str(exc))
+    document = _checked_document(
+        page.doc_id, content, kind="html", published=run.published, url=page.target_uri
+    )
+    if isinstance(document, InputError):
+        return InputError(f"{path}#{page.doc_id}", document.reason)
+    return replace(document, crawled=page.warc_date)
+
+
+# --- URLs, feeds and URL lists ----------------------------------------------------------
+
+
+def _fetch(url: str, run: _Run, *, refresh: bool = False) -> Fetched:
+    if run.fetcher is None:
+        raise FetchError(url, "URL inputs need a fetcher (none was given)")
+    return run.fetcher.fetch(url, refresh=refresh)
+
+
+def _from_url(url: str, run: _Run) -> Iterator[Document | InputError]:
+    """A page, or, when the URL answers with a feed, the pages its items link to (a feed is
+    asked for afresh each run; its items come from the cache when they are there)."""
+    try:
+        fetched = _fetch(url, run)
+        if fetched.from_cache and _is_feed(fetched):
+            fetched = _fetch(url, run, refresh=True)
+    except FetchError as exc:
+        yield InputError(url, exc.reason)
+        return
+    if _is_feed(fetched):
+        yield from _feed_documents(url, fetched.body, run, base_url=fetched.final_url)
+    else:
+        yield _fetched_document(fetched, published=run.published)
+
+
+def _is_feed(fetched: Fetched) -> bool:
+    return fetched.media_type not in _HTML_MEDIA and looks_like_feed(fetched.body)
+
+
+def _fetched_document(fetched: Fetched, *, published: date | None) -> Document | InputError:
+    kind = _fetched_kind(fetched)
+    if kind is None:
+        return InputError(fetched.url, f"unsupported content type {fetched.media_type!r}")
+    try:
+        content = decode_bytes(fetched.body, html=kind == "html", charset=fetched.charset)
+    except _BadInput as exc:
+        return InputError(fetched.url, str(exc))
+    return _checked_document(
+        fetched.url, content, kind=kind, published=published, url=fetched.final_url
+    )
+
+
+def _fetched_kind(fetched: Fetched) -> str | None:
+    if fetched.media_type in _HTML_MEDIA:
+        return "html"
+    if fetched.media_type == "text/plain":
+        return "text"
+    if fetched.media_type in ("", "application/octet-stream"):
+        return "html" if looks_like_html(fetched.body[:20000].decode("latin-1")) else "text"
+    return None
+
+
+def _feed_file_documents(path: str, run: _Run) -> Iterator[Document | InputError]:
+    try:
+        data = _read_bytes(path)
+    except _BadInput as exc:
+        yield InputError(path, str(exc))
+        return
+    yield from _feed_documents(path, data, run, base_url=None)
+
+
+def _feed_documents(
+    source: str, data: bytes, run: _Run, *, base_url: str | None
+) -> Iterator[Document | InputError]:
+    """The pages a feed's items link to, dated by the items' publication dates."""
+    try:
+        items = parse_feed(data, base_url=base_url)
+    except FeedError as exc:
+        yield InputError(source, str(exc))
+        return
+    for item in items:
+        yield _feed_item_document(source, item, run)
+
+
+def _feed_item_document(source: str, item: FeedItem, run: _Run) -> Document | InputError:
+    try:
+        fetched = _fetch(item.link, run)
+    except FetchError as exc:
+        return InputError(item.link, f"{exc.reason} (an item of {source})")
+    return _fetched_document(fetched, published=item.published or run.published)
+
+
+def _url_list_documents(path: str, text: str, run: _Run) -> Iterator[Document | InputError]:
+    count = 0
+    for number, url, line in read_url_list(text):
+        count += 1
+        if url is None:
+            yield InputError(f"{path}:{number}", f"not an http(s) URL: {line[:80]!r}")
+        else:
+            yield from _from_url(url, run)
+    if count == 0:
+        yield InputError(path, "empty URL list")
 
 
 def _one_line(exc: BaseException) -> str:

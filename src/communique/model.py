@@ -20,6 +20,7 @@ class Document:
     url: str | None = None
     title: str | None = None
     published: date | None = None
+    crawled: date | None = None  # when it was archived (WARC-Date): a last-resort publication date
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,8 +89,10 @@ class Location:
     lat: float
     lon: float
     geonameid: int | None = None
-    feature: str | None = None  # "city" | "admin1" | "country"
+    feature: str | None = None  # the precision: "city" | "admin1" | "country"
     span: Span | None = None
+    admin1: str | None = None  # name of the first-level admin area (state, province)
+    feature_class: str | None = None  # GeoNames feature class: "P" (city) | "A" (area)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +119,7 @@ class Event:
     target: Actor | None
     date: date | None
     date_source: str  # "sentence" | "publication" | "none"
-    date_precision: str | None  # "day" | "month" | "year"
+    date_precision: str | None  # "day" | "week" | "month" | "year"
     location: Location | None
     confidence: float
     offsets: Offsets

@@ -6,7 +6,7 @@ Every resource (spaCy pipeline, dictionaries, gazetteer) is loaded once into a
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -16,17 +16,21 @@ from spacy.tokens import Doc
 from communique.actors import ActorResources, load_actor_resources, resolve_mentions
 from communique.config import Config
 from communique.dates import event_date
+from communique.dictionaries import load_verb_dictionary
 from communique.events import CoderResources, code_events, load_coder_resources, refine_meeting
 from communique.extract import extract_article
-from communique.geo import Gazetteer, event_location, load_gazetteer
+from communique.geo import Gazetteer, Toponym, event_location, load_gazetteer, toponyms
 from communique.ingest import InputError
 from communique.model import Actor, Article, Document, Event, Location, Mention
 from communique.nlp import load_nlp
+from communique.ontology import load_ontology
+from communique.user_dictionaries import load_user_dictionaries, with_user_actors, with_user_verbs
 
 __all__ = [
     "Resources",
     "Result",
     "code_document",
+    "is_codable",
     "load_resources",
     "process_articles",
     "process_documents",
@@ -40,17 +44,24 @@ class Resources:
     actors: ActorResources
     coder: CoderResources
     gazetteer: Gazetteer
+    dictionary_notes: tuple[str, ...] = ()  # what was adapted in the user's dictionary files
 
 
 def load_resources(config: Config | None = None) -> Resources:
-    """Load every model and data file once."""
+    """Load every model and data file once, with the user's dictionaries (``config.*_files``).
+
+    Raises ``DictionaryError`` naming the file and line of a user dictionary that cannot be read.
+    """
     config = config or Config()
+    user = load_user_dictionaries(config, known_codes=load_ontology().codes)  # before spaCy
+    verbs = with_user_verbs(load_verb_dictionary(), user)
     return Resources(
         config=config,
         nlp=load_nlp(config),
-        actors=load_actor_resources(),
-        coder=load_coder_resources(),
+        actors=with_user_actors(load_actor_resources(), user),
+        coder=load_coder_resources(verbs=verbs),
         gazetteer=load_gazetteer(min_city_population=config.min_city_population),
+        dictionary_notes=user.notes,
     )
 
 
@@ -59,10 +70,11 @@ class Result:
     article: Article
     mentions: tuple[Mention, ...]
     events: tuple[Event, ...]
+    toponyms: tuple[Toponym, ...] = ()  # every place name of the article, resolved
 
 
 def _where_when(
-    event: Event, doc: Doc, article: Article, res: Resources, context: list[str]
+    event: Event, doc: Doc, article: Article, res: Resources, places: list[Toponym]
 ) -> Event:
     verb = doc.char_span(event.offsets.verb.start, event.offsets.verb.end)
     if verb is None:
@@ -70,7 +82,7 @@ def _where_when(
     token = verb.root
     when = event_date(token, published=article.published)
     rules = res.coder.rules
-    where = event_location(token, res.gazetteer, preps=rules.location_preps, context=context)
+    where = event_location(token, places, preps=rules.location_preps)
     located = replace(
         event,
         date=when.day if when else None,
@@ -97,19 +109,26 @@ def analyse(article: Article, doc: Doc, res: Resources) -> Result:
     """Actors, events, dates and places of one parsed article."""
     mentions = resolve_mentions(doc, res.actors, day=article.published)
     events = code_events(article, doc, mentions, res.coder, include_title=res.config.code_title)
-    context = sorted({m.actor.country for m in mentions.values() if m.actor.country})
-    located = [_where_when(e, doc, article, res, context) for e in events]
+    context = [m.actor.country for m in mentions.values() if m.actor.country]  # weighted
+    places = toponyms(doc, res.gazetteer, context=context)
+    located = [_where_when(e, doc, article, res, places) for e in events]
     kept = [e for e in located if e.confidence >= res.config.min_confidence]
     ordered = sorted(mentions.values(), key=lambda m: m.span.start)
-    return Result(article=article, mentions=tuple(ordered), events=tuple(kept))
+    return Result(article, tuple(ordered), tuple(kept), toponyms=tuple(places))
+
+
+def is_codable(article: Article) -> bool:
+    """English, or of no detected language ("und", None): other languages are stored, not coded."""
+    return article.language in (None, "en", "und")
 
 
 def process_articles(articles: Iterable[Article], res: Resources) -> Iterator[Result]:
-    """Parse articles in batches (``nlp.pipe``) and analyse each."""
-    pairs = ((a.text, a) for a in articles)
+    """Parse articles in batches (``nlp.pipe``) and analyse each; an article that is not
+    :func:`is_codable` gets a Result with no mentions and no events (and is not parsed)."""
+    pairs = ((a.text if is_codable(a) else "", a) for a in articles)
     batch = res.config.batch_size
     for doc, article in res.nlp.pipe(pairs, as_tuples=True, batch_size=batch):
-        yield analyse(article, doc, res)
+        yield analyse(article, doc, res) if is_codable(article) else Result(article, (), ())
 
 
 def _to_article(doc: Document, default_published: date | None) -> Article | InputError:
@@ -129,17 +148,21 @@ def process_documents(
     res: Resources,
     *,
     default_published: date | None = None,
+    skip: Callable[[Article], bool] | None = None,
 ) -> Iterator[Result | InputError]:
     """Extract, parse (in batches) and analyse documents; input errors pass straight through.
 
     ``default_published`` dates articles for which neither the input record nor the page
-    itself (meta tags, a dateline) gives a publication date.
+    itself (meta tags, a dateline) gives a publication date. Articles for which ``skip``
+    returns True (e.g. ``Store.is_stored``: a rerun resumes) are dropped before parsing.
     """
     batch: list[Article] = []
     for item in items:
         converted = item if isinstance(item, InputError) else _to_article(item, default_published)
         if isinstance(converted, InputError):
             yield converted
+            continue
+        if skip is not None and skip(converted):
             continue
         batch.append(converted)
         if len(batch) >= res.config.batch_size:

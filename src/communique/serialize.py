@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from communique.geo import Toponym
 from communique.model import Actor, Article, Event, Location, Mention, Span
 
-__all__ = ["actor_dict", "article_dict", "event_dict", "mention_dict"]
+__all__ = ["actor_dict", "article_dict", "event_dict", "mention_dict", "toponym_dict"]
 
 
 def _span(span: Span | None) -> list[int] | None:
@@ -36,6 +37,30 @@ def location_dict(loc: Location | None) -> dict[str, Any] | None:
         "lon": loc.lon,
         "geonameid": loc.geonameid,
         "feature": loc.feature,
+        "admin1": loc.admin1,
+        "feature_class": loc.feature_class,
+        "precision": loc.feature,
+    }
+
+
+def toponym_dict(doc_id: str, top: Toponym) -> dict[str, Any]:
+    """One place-name mention and its resolution (``communique places``); resolution fields
+    are null when the gazetteer does not know the name."""
+    place = top.place
+    return {
+        "doc_id": doc_id,
+        "text": top.text,
+        "start": top.span.start,
+        "end": top.span.end,
+        "source": top.source,
+        "name": place.name if place else None,
+        "geonameid": place.geonameid if place else None,
+        "feature_class": place.feature_class if place else None,
+        "admin1": place.admin1 if place else None,
+        "country": place.country if place else None,
+        "lat": place.lat if place else None,
+        "lon": place.lon if place else None,
+        "precision": place.feature if place else None,
     }
 
 

@@ -1,24 +1,53 @@
-"""The event store: one DuckDB file, one transaction per document, idempotent by content hash."""
+"""The event store: one DuckDB file, one transaction per document, idempotent ingest.
+
+Tables: ``articles`` (content hash, URL, source domain, language, ``duplicate_of``),
+``mentions``, ``events`` (one row per report), ``event_clusters`` and ``cluster_events`` (reports
+of one event across articles and outlets, see :mod:`communique.clusters`), ``meta``; the view
+``locations`` lists the places events happened at.
+
+Schema versions (``meta.schema_version``); an older file is migrated in place when opened:
+
+1. ``articles``, ``mentions``, ``events``.
+2. ``articles.source_domain`` and ``articles.duplicate_of``; ``event_clusters``,
+   ``cluster_events``, ``cluster_dirty``; the ``locations`` view.
+"""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import duckdb
 
-from communique.model import Actor, Event, Mention
+from communique.clusters import SOURCE_KEY, TARGET_KEY, ClusterConfig, rebuild_clusters
+from communique.model import Actor, Article, Event, Mention
 from communique.pipeline import Result
 
-__all__ = ["EventFilter", "Store", "open_store"]
+__all__ = [
+    "EVENT_COLUMNS",
+    "HAVERSINE_SQL",
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "EventFilter",
+    "Near",
+    "Store",
+    "content_hash",
+    "filter_sql",
+    "open_store",
+    "source_domain",
+]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
-_SCHEMA = """
+# Version 1, exactly as communique 0.1.0 created it; newer versions are migrations on top.
+_SCHEMA_V1 = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS articles (
     doc_id VARCHAR PRIMARY KEY, content_hash VARCHAR NOT NULL, url VARCHAR, title VARCHAR,
@@ -46,7 +75,40 @@ CREATE TABLE IF NOT EXISTS events (
 );
 """
 
-_EVENT_COLUMNS = [
+_MIGRATION_2 = f"""
+ALTER TABLE articles ADD COLUMN source_domain VARCHAR;
+ALTER TABLE articles ADD COLUMN duplicate_of VARCHAR;
+CREATE TABLE event_clusters (
+    cluster_id VARCHAR NOT NULL, source_key VARCHAR NOT NULL, target_key VARCHAR,
+    event_type VARCHAR NOT NULL, cameo_root VARCHAR, plover_type VARCHAR,
+    first_seen DATE, last_seen DATE, num_mentions INTEGER, num_articles INTEGER,
+    num_sources INTEGER, representative VARCHAR NOT NULL
+);
+CREATE TABLE cluster_events (cluster_id VARCHAR NOT NULL, event_id VARCHAR NOT NULL);
+CREATE TABLE cluster_dirty (source_key VARCHAR NOT NULL, target_key VARCHAR NOT NULL);
+INSERT INTO cluster_dirty SELECT DISTINCT {SOURCE_KEY}, {TARGET_KEY} FROM events;
+CREATE VIEW locations AS
+    SELECT geonameid, location_name AS name, location_country AS country, lat, lon,
+           location_feature AS feature, count(*) AS events
+    FROM events WHERE location_name IS NOT NULL GROUP BY ALL;
+"""  # noqa: S608 - constant key expressions
+
+
+def _migrate_to_2(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(_MIGRATION_2)
+    rows = con.execute("SELECT doc_id, url FROM articles WHERE url IS NOT NULL").fetchall()
+    for doc_id, url in rows:
+        domain = source_domain(str(url))
+        if domain:
+            con.execute("UPDATE articles SET source_domain = ? WHERE doc_id = ?", [domain, doc_id])
+
+
+# (version reached, step): each step upgrades the schema from the version before it.
+MIGRATIONS: tuple[tuple[int, Callable[[duckdb.DuckDBPyConnection], None]], ...] = (
+    (2, _migrate_to_2),
+)
+
+EVENT_COLUMNS = (
     "event_id",
     "doc_id",
     "sentence",
@@ -87,16 +149,45 @@ _EVENT_COLUMNS = [
     "target_start",
     "target_end",
     "rule",
-]
-
+)
 
 # Built from the constant column list only; all values are bound parameters.
-_INSERT_EVENT = "INSERT INTO events VALUES (" + ", ".join("?" * len(_EVENT_COLUMNS)) + ")"  # noqa: S608
+_INSERT_EVENT = "INSERT INTO events VALUES (" + ", ".join("?" * len(EVENT_COLUMNS)) + ")"  # noqa: S608
+_ARTICLE_COLUMNS = (
+    "doc_id, content_hash, url, source_domain, title, published, section, caption, author,"
+    " language, text, body_start, duplicate_of"
+)
+_TABLES = frozenset(
+    {"articles", "events", "mentions", "event_clusters", "cluster_events", "cluster_dirty"}
+)
+EARTH_RADIUS_KM = 6371.0088
+# Great-circle distance in km from (lat, lon) columns to three bound parameters: lat, lat, lon.
+HAVERSINE_SQL = (
+    f"2 * {EARTH_RADIUS_KM} * asin(sqrt(pow(sin(radians(lat - ?) / 2), 2)"
+    " + cos(radians(?)) * cos(radians(lat)) * pow(sin(radians(lon - ?) / 2), 2)))"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Near:
+    """A circle on the earth: events within ``km`` of (``lat``, ``lon``)."""
+
+    lat: float
+    lon: float
+    km: float
 
 
 @dataclass(frozen=True, slots=True)
 class EventFilter:
-    """Filters of ``communique events``; ``cameo`` is a code prefix ("04" matches 040-046)."""
+    """Filters of ``communique events``.
+
+    ``source``/``target`` match a country ("CHN") or a full actor code ("IRNGOV"), only the
+    full code when ``actor_exact``; ``undirected`` lets them match either way round (with only
+    ``source`` given: events where it is the source or the target). ``cameo`` is a code prefix
+    ("04" matches 040-046), the whole code when ``cameo_exact``. ``text`` keeps events whose
+    evidence sentence holds every word or "quoted phrase" (case-insensitive, whole words).
+    ``near`` keeps located events within a radius; ``cluster_id`` the reports of one event.
+    """
 
     source: str | None = None
     target: str | None = None
@@ -104,10 +195,31 @@ class EventFilter:
     since: date | None = None
     until: date | None = None
     limit: int | None = None
+    undirected: bool = False
+    actor_exact: bool = False
+    cameo_exact: bool = False
+    quad_class: int | None = None
+    plover_type: str | None = None
+    text: str | None = None
+    near: Near | None = None
+    cluster_id: str | None = None
 
 
 def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def source_domain(url: str | None) -> str | None:
+    """The outlet of a URL: its lower-cased host without a leading ``www.`` (None if none)."""
+    if not url:
+        return None
+    try:
+        host = urlsplit(url.strip()).hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    return host.removeprefix("www.") or None
 
 
 def _actor_values(actor: Actor | None) -> list[Any]:
@@ -177,11 +289,35 @@ def _mention_row(doc_id: str, m: Mention) -> list[Any]:
     ]
 
 
-class Store:
-    """A DuckDB event store. Use as a context manager; writes are one transaction per document."""
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What saving one article does: the stored articles it replaces, whose duplicate it is."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+    replaces: tuple[str, ...]
+    duplicate_of: str | None
+
+
+class Store:
+    """A DuckDB event store. Use as a context manager; writes are one transaction per document.
+
+    Idempotent: an article is skipped when the same text is already stored under its doc_id,
+    under its URL, or (for an article without a new URL) under any doc_id. A changed article
+    (same doc_id or same URL, new text) replaces the stored one with its mentions and events.
+    An article whose text is already stored from another URL, or that the caller marks with
+    ``duplicate_of`` (a stored doc_id), is stored without mentions and events; it counts as one
+    more article (and outlet) of the original's event clusters.
+    """
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        *,
+        path: str | Path = ":memory:",
+        read_only: bool = False,
+    ) -> None:
         self._con = con
+        self.path = Path(path)
+        self.read_only = read_only
 
     def __enter__(self) -> Store:
         return self
@@ -192,50 +328,127 @@ class Store:
     def close(self) -> None:
         self._con.close()
 
+    @property
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        """The DuckDB connection, for read queries of the library's own modules."""
+        return self._con
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Commit what the block does, or roll all of it back on any error."""
+        con = self._con
+        con.begin()
+        try:
+            yield con
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+
     def stored_hash(self, doc_id: str) -> str | None:
         row = self._con.execute(
             "SELECT content_hash FROM articles WHERE doc_id = ?", [doc_id]
         ).fetchone()
         return str(row[0]) if row else None
 
-    def save(self, result: Result) -> bool:
-        """Store one article with its mentions and events; False when already stored unchanged."""
+    def _plan(self, article: Article, digest: str, duplicate_of: str | None) -> _Plan | None:
+        """None when saving would add nothing, else what it replaces and marks."""
+        if self.stored_hash(article.doc_id) == digest:
+            return None
+        replaces = [article.doc_id]
+        if article.url:
+            row = self._con.execute(
+                "SELECT doc_id, content_hash FROM articles WHERE url = ? AND doc_id <> ?"
+                " ORDER BY doc_id LIMIT 1",
+                [article.url, article.doc_id],
+            ).fetchone()
+            if row and row[1] == digest:
+                return None
+            if row:
+                replaces.append(str(row[0]))
+        same_text = self._original_with_hash(digest, article.doc_id)
+        if same_text is not None and not article.url:
+            return None
+        original = self._original_of(duplicate_of, article.doc_id) or same_text
+        if original in replaces:  # it is this very article, about to be replaced
+            original = None
+        return _Plan(replaces=tuple(replaces), duplicate_of=original)
+
+    def _original_with_hash(self, digest: str, doc_id: str) -> str | None:
+        row = self._con.execute(
+            "SELECT coalesce(duplicate_of, doc_id) FROM articles"
+            " WHERE content_hash = ? AND doc_id <> ? ORDER BY duplicate_of NULLS FIRST, doc_id"
+            " LIMIT 1",
+            [digest, doc_id],
+        ).fetchone()
+        return str(row[0]) if row else None
+
+    def _original_of(self, duplicate_of: str | None, doc_id: str) -> str | None:
+        if duplicate_of is None or duplicate_of == doc_id:
+            return None
+        row = self._con.execute(
+            "SELECT coalesce(duplicate_of, doc_id) FROM articles WHERE doc_id = ?", [duplicate_of]
+        ).fetchone()
+        return str(row[0]) if row and row[0] != doc_id else None
+
+    def is_stored(self, article: Article) -> bool:
+        """True when saving the article would add nothing (a rerun skips it before parsing)."""
+        return self._plan(article, content_hash(article.text), None) is None
+
+    def save(self, result: Result, *, duplicate_of: str | None = None) -> bool:
+        """Store one article with its mentions and events; False when nothing was added.
+
+        ``duplicate_of`` names a stored article this one duplicates (e.g. a syndicated copy);
+        it is ignored when that article is not stored.
+        """
         article = result.article
         digest = content_hash(article.text)
-        if self.stored_hash(article.doc_id) == digest:
+        plan = self._plan(article, digest, duplicate_of)
+        if plan is None:
             return False
-        con = self._con
-        con.begin()
-        try:
-            self._replace(result, digest)
-            con.commit()
-        except BaseException:
-            con.rollback()
-            raise
+        with self.transaction():
+            self._replace(result, digest, plan)
         return True
 
-    def _replace(self, result: Result, digest: str) -> None:
+    def _mark_dirty(self, doc_id: str) -> None:
+        self._con.execute(
+            f"INSERT INTO cluster_dirty SELECT DISTINCT {SOURCE_KEY}, {TARGET_KEY}"  # noqa: S608
+            " FROM events WHERE doc_id = ?",
+            [doc_id],
+        )
+
+    def _delete(self, doc_ids: Sequence[str]) -> None:
+        con = self._con
+        for doc_id in doc_ids:
+            self._mark_dirty(doc_id)
+            for table in ("events", "mentions", "articles"):
+                con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc_id])  # noqa: S608
+
+    def _replace(self, result: Result, digest: str, plan: _Plan) -> None:
         a = result.article
         con = self._con
-        for table in ("events", "mentions", "articles"):
-            con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [a.doc_id])  # noqa: S608
+        self._delete(plan.replaces)
+        for old in plan.replaces[1:]:
+            con.execute(
+                "UPDATE articles SET duplicate_of = ? WHERE duplicate_of = ?", [a.doc_id, old]
+            )
+        values: list[Any] = [
+            a.doc_id,
+            digest,
+            a.url,
+            source_domain(a.url),
+            a.title,
+            a.published,
+            a.section,
+        ]
+        values += [a.caption, a.author, a.language, a.text, a.body_start, plan.duplicate_of]
         con.execute(
-            "INSERT INTO articles (doc_id, content_hash, url, title, published, section, caption,"
-            " author, language, text, body_start) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                a.doc_id,
-                digest,
-                a.url,
-                a.title,
-                a.published,
-                a.section,
-                a.caption,
-                a.author,
-                a.language,
-                a.text,
-                a.body_start,
-            ],
+            f"INSERT INTO articles ({_ARTICLE_COLUMNS}) VALUES ({', '.join('?' * len(values))})",  # noqa: S608
+            values,
         )
+        if plan.duplicate_of is not None:
+            self._mark_dirty(plan.duplicate_of)
+            return
         if result.mentions:
             con.executemany(
                 "INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -244,12 +457,52 @@ class Store:
         rows = {r[0]: r for r in (_event_row(e) for e in result.events)}
         if rows:
             con.executemany(_INSERT_EVENT, list(rows.values()))
+        self._mark_dirty(a.doc_id)
+
+    def load_staged(self, staged: str) -> int:
+        """Insert the events of the temporary table ``staged`` (EVENT_COLUMNS plus ``url``,
+        ``source_domain``, ``title``, ``published``, ``language``), with a bare article row for
+        each new doc_id; events already stored are kept. Returns the events added."""
+        if not staged.isidentifier():
+            raise ValueError(f"{staged!r} is not a table name")
+        before = self.count("events")
+        with self.transaction() as con:
+            con.execute(
+                f"INSERT INTO articles ({_ARTICLE_COLUMNS})"  # noqa: S608 - identifier checked
+                " SELECT doc_id, 'import:' || doc_id, any_value(url), any_value(source_domain),"
+                " any_value(title), any_value(published), NULL, NULL, NULL, any_value(language),"
+                f" '', 0, NULL FROM {staged} GROUP BY doc_id ON CONFLICT DO NOTHING"
+            )
+            columns = ", ".join(EVENT_COLUMNS)
+            con.execute(
+                f"INSERT INTO events SELECT {columns} FROM {staged} ON CONFLICT DO NOTHING"  # noqa: S608
+            )
+            con.execute(
+                f"INSERT INTO cluster_dirty SELECT DISTINCT {SOURCE_KEY}, {TARGET_KEY}"  # noqa: S608
+                f" FROM {staged}"
+            )
+        return self.count("events") - before
+
+    def recluster(self, config: ClusterConfig | None = None, *, full: bool = False) -> int:
+        """Bring the event clusters up to date (see :mod:`communique.clusters`).
+
+        Only the dyads touched since the last run are recomputed, unless ``full`` or the config
+        changed. One transaction; returns the number of reports reassigned.
+        """
+        if self.read_only:
+            raise RuntimeError(f"{self.path}: opened read-only, cannot rebuild event clusters")
+        with self.transaction() as con:
+            return rebuild_clusters(con, config or ClusterConfig(), full=full)
+
+    def clusters_stale(self) -> bool:
+        """True when some saved reports are not yet in the clusters (run :meth:`recluster`)."""
+        return self._con.execute("SELECT count(*) FROM cluster_dirty").fetchone() != (0,)
 
     def events(self, where: EventFilter) -> list[dict[str, Any]]:
         """Events matching the filter, oldest first, as column dictionaries."""
-        clauses, params = _filter_sql(where)
+        clauses, params = filter_sql(where)
         # Only constant column names are formatted in; every value is a bound parameter.
-        sql = f"SELECT {', '.join(_EVENT_COLUMNS)} FROM events"  # noqa: S608
+        sql = f"SELECT {', '.join(EVENT_COLUMNS)} FROM events"  # noqa: S608
         if clauses:
             sql += " WHERE " + " AND ".join(clauses)
         sql += " ORDER BY event_date NULLS LAST, doc_id, verb_start, event_id"
@@ -257,58 +510,172 @@ class Store:
             sql += " LIMIT ?"
             params.append(where.limit)
         cursor = self._con.execute(sql, params)
-        return [dict(zip(_EVENT_COLUMNS, row, strict=True)) for row in cursor.fetchall()]
+        return [dict(zip(EVENT_COLUMNS, row, strict=True)) for row in cursor.fetchall()]
 
     def count(self, table: str) -> int:
-        if table not in {"articles", "events", "mentions"}:
+        if table not in _TABLES:
             raise ValueError(f"unknown table {table!r}")
         row = self._con.execute(f"SELECT count(*) FROM {table}").fetchone()  # noqa: S608
         return int(row[0]) if row else 0
 
 
-def _filter_sql(where: EventFilter) -> tuple[list[str], list[Any]]:
-    clauses: list[str] = []
+def _side_clause(side: str, value: str, *, exact: bool) -> tuple[str, list[Any]]:
+    code = value.upper()
+    if exact:
+        return f"{side}_code = ?", [code]
+    return f"({side}_country = ? OR {side}_code = ?)", [code, code]
+
+
+def _actor_sql(where: EventFilter) -> tuple[list[str], list[Any]]:
+    sides = [(s, v) for s, v in (("source", where.source), ("target", where.target)) if v]
+    if not sides:
+        return [], []
+    exact = where.actor_exact
+    straight = [_side_clause(side, value, exact=exact) for side, value in sides]
+    sql = " AND ".join(c for c, _ in straight)
+    params = [p for _, ps in straight for p in ps]
+    if not where.undirected:
+        return [sql], params
+    flip = {"source": "target", "target": "source"}
+    swapped = [_side_clause(flip[side], value, exact=exact) for side, value in sides]
+    sql = f"(({sql}) OR ({' AND '.join(c for c, _ in swapped)}))"
+    return [sql], params + [p for _, ps in swapped for p in ps]
+
+
+_REGEX_SPECIAL = frozenset("\\.^$|?*+()[]{}")
+
+
+def _term_pattern(term: str) -> str:
+    body = "".join("\\" + c if c in _REGEX_SPECIAL else c for c in term)
+    body = "\\s+".join(body.split())
+    start = "\\b" if term[0].isalnum() else ""
+    end = "\\b" if term[-1].isalnum() else ""
+    return f"(?i){start}{body}{end}"
+
+
+def text_terms(query: str) -> list[str]:
+    """The words and "quoted phrases" of a search query."""
+    terms: list[str] = []
+    for i, part in enumerate(query.split('"')):
+        inside = i % 2 == 1
+        terms.extend([part.strip()] if inside and part.strip() else [] if inside else part.split())
+    return terms
+
+
+def _text_sql(query: str) -> tuple[list[str], list[Any]]:
+    terms = text_terms(query)
+    clauses = ["(contains(lower(sentence), ?) AND regexp_matches(sentence, ?))" for _ in terms]
     params: list[Any] = []
-    pairs: Sequence[tuple[str, Any]] = (
-        ("(source_country = ? OR source_code = ?)", where.source),
-        ("(target_country = ? OR target_code = ?)", where.target),
-    )
-    for clause, value in pairs:
-        if value:
-            clauses.append(clause)
-            params.extend([value.upper(), value.upper()])
-    if where.cameo:
-        clauses.append("starts_with(cameo, ?)")
-        params.append(where.cameo)
-    if where.since:
-        clauses.append("event_date >= ?")
-        params.append(where.since)
-    if where.until:
-        clauses.append("event_date <= ?")
-        params.append(where.until)
+    for term in terms:  # a cheap substring test first, then the whole-word pattern
+        params += [term.lower().split()[0], _term_pattern(term)]
     return clauses, params
 
 
-def open_store(path: str | Path, *, read_only: bool = False) -> Store:
-    """Open (creating if needed) a store; a store from a newer communique is refused."""
+def _near_sql(near: Near) -> tuple[list[str], list[Any]]:
+    """A bounding box (cheap, prunes most rows) and then the exact great-circle distance."""
+    degrees = near.km / 111.0 + 0.01  # the latitude band that holds the circle
+    clauses = ["lat BETWEEN ? AND ?"]
+    params: list[Any] = [near.lat - degrees, near.lat + degrees]
+    widest = max(abs(near.lat) + degrees, 0.0)
+    if widest < 89.0:  # the longitude band, unless it reaches a pole or crosses 180 degrees
+        spread = degrees / math.cos(math.radians(widest))
+        if near.lon - spread >= -180.0 and near.lon + spread <= 180.0:
+            clauses.append("lon BETWEEN ? AND ?")
+            params += [near.lon - spread, near.lon + spread]
+    clauses.append(f"{HAVERSINE_SQL} <= ?")
+    return clauses, [*params, near.lat, near.lat, near.lon, near.km]
+
+
+def _simple_sql(where: EventFilter) -> tuple[list[str], list[Any]]:
+    pairs: Sequence[tuple[str, Any]] = (
+        ("cameo = ?" if where.cameo_exact else "starts_with(cameo, ?)", where.cameo),
+        ("event_date >= ?", where.since),
+        ("event_date <= ?", where.until),
+        ("quad_class = ?", where.quad_class),
+        ("plover_type = ?", where.plover_type.upper() if where.plover_type else None),
+        (
+            "event_id IN (SELECT event_id FROM cluster_events WHERE cluster_id = ?)",
+            where.cluster_id,
+        ),
+    )
+    kept = [(clause, value) for clause, value in pairs if value is not None and value != ""]
+    return [c for c, _ in kept], [v for _, v in kept]
+
+
+def filter_sql(where: EventFilter) -> tuple[list[str], list[Any]]:
+    """SQL conditions over the ``events`` columns and their bound parameters."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    parts = [_actor_sql(where), _simple_sql(where)]
+    if where.text:
+        parts.append(_text_sql(where.text))
+    if where.near is not None:
+        parts.append(_near_sql(where.near))
+    for part_clauses, part_params in parts:
+        clauses += part_clauses
+        params += part_params
+    return clauses, params
+
+
+def _read_version(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The schema version, or None for a file without a store in it."""
+    tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    if "meta" not in tables:
+        return None
+    row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return int(row[0]) if row else 1
+
+
+def _upgrade(con: duckdb.DuckDBPyConnection, path: str | Path, version: int) -> None:
+    """Create or migrate the schema in place, in one transaction."""
+    con.begin()
     try:
-        con = duckdb.connect(str(path), read_only=read_only)
+        con.execute(_SCHEMA_V1)
+        for reached, step in MIGRATIONS:
+            if reached > version:
+                step(con)
+        con.execute(
+            "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
+        )
+        rebuild_clusters(con, ClusterConfig())
+        con.commit()
+    except duckdb.Error as exc:
+        con.rollback()
+        con.close()
+        msg = f"{path}: cannot migrate the store from schema {version} to {SCHEMA_VERSION}: {exc}"
+        raise RuntimeError(msg) from exc
+
+
+def _connect(path: str | Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
     except duckdb.Error as exc:
         raise RuntimeError(f"{path}: cannot open the store: {exc}") from exc
-    if not read_only:
-        con.execute(_SCHEMA)
-        con.execute(
-            "INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT DO NOTHING",
-            [str(SCHEMA_VERSION)],
-        )
-    _check_version(con, path)
-    return Store(con)
 
 
-def _check_version(con: duckdb.DuckDBPyConnection, path: str | Path) -> None:
-    row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-    version = int(row[0]) if row else 0
+def _check_version(con: duckdb.DuckDBPyConnection, path: str | Path, version: int) -> None:
     if version > SCHEMA_VERSION:
         con.close()
         msg = f"{path}: store schema {version} is newer than this communique ({SCHEMA_VERSION})"
         raise RuntimeError(msg)
+
+
+def open_store(path: str | Path, *, read_only: bool = False) -> Store:
+    """Open (creating if needed) a store, migrating an older one in place.
+
+    A store from a newer communique is refused. An older store opened ``read_only`` is first
+    migrated through a short writable connection.
+    """
+    con = _connect(path, read_only=read_only)
+    version = _read_version(con)
+    _check_version(con, path, version or 0)
+    if version == SCHEMA_VERSION:
+        return Store(con, path=path, read_only=read_only)
+    if read_only:
+        con.close()
+        if version is None:
+            raise RuntimeError(f"{path}: not a communique store (no meta table)")
+        open_store(path).close()
+        return Store(_connect(path, read_only=True), path=path, read_only=True)
+    _upgrade(con, path, version or 1)
+    return Store(con, path=path, read_only=False)

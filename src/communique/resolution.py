@@ -1,0 +1,115 @@
+"""Resolving many actor phrases at once (``communique actors resolve --jsonl``).
+
+Each request is one JSON object: ``text`` (the phrase), optional ``context`` (a sentence the text
+occurs in) and ``date`` (YYYY-MM-DD, for date-ranged roles). Without context the phrase is
+resolved on its own (:func:`communique.actors.resolve_text`); with context the context is parsed,
+its mentions resolved (:func:`communique.actors.resolve_mentions`, so that "the ministry" or a
+surname can link back to an earlier mention), and the mention at the text's place is taken.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from spacy.language import Language
+
+from communique.actors import ActorResources, resolve_mentions, resolve_text
+from communique.model import Actor, Mention
+
+__all__ = ["ResolveRequest", "parse_request", "resolution_dict", "resolve", "resolve_in_context"]
+
+
+@dataclass(frozen=True, slots=True)
+class ResolveRequest:
+    text: str
+    context: str | None = None
+    day: date | None = None
+
+
+def _optional_text(record: Mapping[str, Any], key: str) -> str | None:
+    value = record.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"'{key}' must be a string")
+    return value
+
+
+def parse_request(line: str) -> ResolveRequest:
+    """One JSON line -> a request; ``ValueError`` saying what is wrong with it."""
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not JSON: {exc.msg}") from None
+    if not isinstance(record, dict):
+        raise ValueError("expected a JSON object")
+    text = _optional_text(record, "text")
+    if not text or not text.strip():
+        raise ValueError("no 'text'")
+    raw_day = _optional_text(record, "date")
+    try:
+        day = date.fromisoformat(raw_day) if raw_day else None
+    except ValueError:
+        raise ValueError(f"date {raw_day!r} is not YYYY-MM-DD") from None
+    return ResolveRequest(text, _optional_text(record, "context"), day)
+
+
+def _occurrences(text: str, context: str) -> list[tuple[int, int]]:
+    """Whole-word occurrences of ``text`` (case-sensitive ones, else any case)."""
+    pattern = rf"(?<!\w){re.escape(text.strip())}(?!\w)"
+    for flags in (0, re.IGNORECASE):
+        found = [(m.start(), m.end()) for m in re.finditer(pattern, context, flags=flags)]
+        if found:
+            return found
+    raise ValueError("'text' does not occur in 'context'")
+
+
+def _fit(mention: Mention, start: int, end: int) -> tuple[bool, int, int]:
+    """Exact span first, then the largest overlap, then the closest length."""
+    span = mention.span
+    overlap = min(end, span.end) - max(start, span.start)
+    exact = (span.start, span.end) == (start, end)
+    return exact, overlap, -abs((span.end - span.start) - (end - start))
+
+
+def resolve_in_context(
+    text: str, context: str, nlp: Language, res: ActorResources, *, day: date | None
+) -> Actor | None:
+    """The actor of the mention at ``text`` in ``context`` (or None).
+
+    Of the text's occurrences, the one a mention spans exactly wins, else the first one a
+    mention overlaps. Raises ``ValueError`` when ``text`` does not occur in ``context``.
+    """
+    spans = _occurrences(text, context)
+    mentions = list(resolve_mentions(nlp(context), res, day=day).values())
+    scored = [
+        (_fit(m, start, end), -rank, m)
+        for rank, (start, end) in enumerate(spans)
+        for m in mentions
+        if _fit(m, start, end)[1] > 0
+    ]
+    if not scored:
+        return None
+    return max(scored, key=lambda item: (item[0][0], item[1], item[0][1:]))[2].actor
+
+
+def resolve(request: ResolveRequest, nlp: Language, res: ActorResources) -> Actor | None:
+    if request.context is None:
+        return resolve_text(request.text, nlp, res, day=request.day)
+    return resolve_in_context(request.text, request.context, nlp, res, day=request.day)
+
+
+def resolution_dict(text: str | None, actor: Actor | None) -> dict[str, Any]:
+    """``{text, country, agent, code, entity}``; nulls when nothing was resolved."""
+    return {
+        "text": text,
+        "country": actor.country if actor else None,
+        "agent": actor.agent if actor else None,
+        "code": actor.code if actor else None,
+        "entity": actor.entity_id if actor else None,
+    }
