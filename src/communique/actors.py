@@ -19,7 +19,13 @@ from importlib import resources
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from communique.dictionaries import ActorKB, AgentDictionary, load_actor_kb, load_agents
+from communique.dictionaries import (
+    ActorKB,
+    AgentDictionary,
+    agent_codes,
+    load_actor_kb,
+    load_agents,
+)
 from communique.model import Actor, Mention
 from communique.model import Span as CharSpan
 
@@ -69,9 +75,8 @@ def load_actor_rules() -> ActorRules:
 
 def load_actor_resources() -> ActorResources:
     agents = load_agents()
-    codes = {c[i : i + 3] for c in agents.by_phrase.values() for i in range(0, len(c), 3)}
     return ActorResources(
-        kb=load_actor_kb(), agents=agents, agent_codes=frozenset(codes), rules=load_actor_rules()
+        kb=load_actor_kb(), agents=agents, agent_codes=agent_codes(agents), rules=load_actor_rules()
     )
 
 
@@ -138,8 +143,9 @@ def _words(tokens: Sequence[Token]) -> list[str]:
 def _kb_hit(
     tokens: Sequence[Token], i: int, n: int, res: ActorResources, day: date | None
 ) -> _Hit | None:
-    if not (tokens[i].text[:1].isupper()):
-        return None  # proper names are capitalised; this keeps "us" from matching USA
+    named = tokens[i + 1] if n > 1 and tokens[i].lower_ == "the" else tokens[i]
+    if not named.text[:1].isupper():
+        return None  # proper names are capitalised ("the Shire" too); "us" is not the USA
     name = " ".join(_words(tokens[i : i + n]))
     for entry in res.kb.by_name.get(name, ()):
         code = entry.code_on(day)
