@@ -6,7 +6,7 @@ the gold country code (the gold file's few non-ISO codes are mapped; gold codes 
 organisations by class only, "IGO"/"NGO", which our "IGOUNO" etc. match) and, where the gold
 gives one, the gold sector (its first three letters against our primary agent code).
 
-Usage: python eval/plover_actors.py [--shared ../shared] [--json]
+Usage: python -m eval.plover_actors [--shared ../shared] [--json]  (from the repository root)
 """
 
 from __future__ import annotations
