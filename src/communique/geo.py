@@ -3,13 +3,19 @@
 The gazetteer is our own data file, ``data/gazetteer.tsv.gz`` (built by
 ``scripts/build_gazetteer.py`` from GeoNames data, CC BY 4.0; see ``data/gazetteer.md``):
 countries, admin1 areas and cities of at least 5,000 people, with alternate names and old
-spellings. Toponyms are spaCy GPE/LOC/FAC entities plus capitalised proper nouns the
-gazetteer knows that spaCy missed; country adjectives ("Chinese") are actors, not places.
+spellings. Toponyms are spaCy GPE/LOC/FAC entities, plus capitalised proper nouns the
+gazetteer knows that spaCy missed or mislabelled, plus unknown names that a settlement noun
+marks as places ("the village of Shurifah", "the Balata refugee camp"); country adjectives
+("Chinese") are actors, not places.
 
 Resolution scores each candidate place: ``log10(population)``, plus a bonus for the article's
-country context (weighted by how often each country is mentioned), a bonus by feature
-(countries above cities above admin1 areas of the same name) and a small one for capitals.
-"Paris, Texas" and "Homs province" narrow the candidates first.
+country context (weighted by how often each country is mentioned, +3 for the most mentioned),
+a smaller one for its admin1 areas (+1), a bonus by feature (countries +1.5, admin1 areas -0.5
+against cities of the same name) and +1 for capitals. "Paris, Texas", "Mansfield, MA" and
+"Homs province" narrow the candidates first; a city beats the admin1 area named after it.
+
+The place of an event (:func:`event_toponym`) is the toponym attached to its verb, else one
+elsewhere in its clause, else in a related clause, the most specific first.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
@@ -76,7 +83,7 @@ _AP_STATES = (
 _CONTEXT_BONUS = 3.0
 _CAPITAL_BONUS = 1.0
 _AREA_BONUS = 1.0
-_FEATURE_BONUS = {"country": 1.5, "city": 0.0, "admin1": -0.5}
+_FEATURE_BONUS = MappingProxyType({"country": 1.5, "city": 0.0, "admin1": -0.5})
 _ADMIN_WORDS = frozenset(
     {"province", "governorate", "state", "region", "oblast", "prefecture", "provinces"}
 )
@@ -124,8 +131,8 @@ _PLACE_OBJECT_LEMMAS = frozenset(
     }
 )  # fmt: skip
 # How specific a chosen place is: the labels mark the most specific place of a phrase.
-_SPECIFICITY = {"city": 0, "admin1": 1, "country": 2}
-_UNRESOLVED_SPECIFICITY = {"LOC": 3}  # other unresolved names are small places: -1
+_SPECIFICITY = MappingProxyType({"city": 0, "admin1": 1, "country": 2})
+_UNRESOLVED_SPECIFICITY = MappingProxyType({"LOC": 3})  # other unresolved names: small, -1
 # Nouns a place name may modify and still be where something happened ("Gibraltar's border",
 # "Aleppo's countryside"); a place that modifies any other noun ("U.S. soldiers") is not.
 _PLACE_NOUNS = _SETTLEMENT_NOUNS | {
@@ -641,12 +648,14 @@ def _direction_of(head: Token) -> Iterator[Token]:
 
 
 def _object_places(verb: Token, index: Mapping[int, Toponym]) -> Iterator[Toponym]:
-    """ "captured Mazar-e-Sharif", "Chechnya's towns were destroyed"."""
-    if verb.lemma_.lower() not in _PLACE_OBJECT_LEMMAS:
-        return
+    """ "captured Mazar-e-Sharif", "Chechnya's towns were destroyed"; and a place name hung
+    on the verb itself ("blew himself up in the capital, Islamabad, on Monday")."""
+    takes_place = verb.lemma_.lower() in _PLACE_OBJECT_LEMMAS
     for child in verb.children:
-        if child.dep_ in {"dobj", "nsubjpass"}:
+        if takes_place and child.dep_ in {"dobj", "nsubjpass"}:
             yield from _phrase_places(child, index)
+        elif child.dep_ == "npadvmod" and child.i in index:
+            yield index[child.i]
 
 
 def _clause_tokens(verb: Token) -> Iterator[Token]:
