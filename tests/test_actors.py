@@ -81,3 +81,10 @@ def test_mention_offsets(nlp: Language, res: ActorResources) -> None:
         m for m in resolve_mentions(nlp(text), res, day=None).values() if m.actor.agent == "COP"
     ]
     assert text[mention.span.start : mention.span.end] == "the Kenyan police"
+
+
+def test_definite_institution_links_to_the_one_seen(nlp: Language, res: ActorResources) -> None:
+    text = "The Kenyan government raised taxes. Protesters marched. The government refused to talk."
+    mentions = resolve_mentions(nlp(text), res, day=None)
+    [later] = [m for m in mentions.values() if m.text == "The government"]
+    assert (later.actor.code, later.antecedent) == ("KENGOV", "The Kenyan government")

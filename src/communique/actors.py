@@ -100,6 +100,7 @@ class _Tracker:
     """People seen so far in one article, for linking later mentions (per-article, not global)."""
 
     people: list[tuple[tuple[str, ...], Mention]] = field(default_factory=list)
+    by_agent: dict[str, Mention] = field(default_factory=dict)  # latest with a country, by sector
 
     def by_name_part(self, word: str) -> Mention | None:
         found = [m for parts, m in self.people if word in parts]
@@ -355,10 +356,28 @@ def _resolve_head(
     actor = resolve_phrase(head, res, day=day)
     if actor is None:
         return None
-    mention = _mention(head, actor, sent_index, None)
+    antecedent = None
+    if actor.country is None and actor.agent and _is_definite(head):
+        earlier = tracker.by_agent.get(actor.agent)  # "the government": the one seen before
+        if earlier is not None and earlier.actor.country:
+            actor = make_actor(actor.text, _Code(earlier.actor.country, (actor.agent,)),
+                               entity_id=None, name=None)  # fmt: skip
+            antecedent = earlier.text
+    mention = _mention(head, actor, sent_index, antecedent)
+    _remember(tracker, mention)
+    return mention
+
+
+def _is_definite(head: Token) -> bool:
+    return any(c.dep_ == "det" and c.lower_ == "the" for c in head.children)
+
+
+def _remember(tracker: _Tracker, mention: Mention) -> None:
+    actor = mention.actor
     if actor.name and actor.country:
         tracker.people.append((tuple(actor.name.lower().split()), mention))
-    return mention
+    if actor.country and actor.agent:
+        tracker.by_agent[actor.agent] = mention
 
 
 def _heads(doc: Doc, res: ActorResources) -> Iterator[tuple[int, Token]]:
