@@ -50,6 +50,17 @@ def test_extraction_aeb_floor() -> None:
 
 
 @pytest.mark.skipif(
+    not (SHARED / "data" / "dev" / "extraction_aeb").is_dir(), reason="../shared AEB set absent"
+)
+def test_extraction_aeb_text_dump_floor() -> None:
+    """The line cleaner on text dumps of the 181 AEB pages (every visible text node; ~8 s)."""
+    [scores] = extraction_aeb.evaluate(SHARED, names=("communique (text dump)",))
+    assert scores.pages == 181
+    floor = FLOORS["extraction_aeb"]["text_dump_f1"]
+    assert scores.f1 >= floor, f"AEB text-dump F1 fell to {scores.f1} (floor {floor})"
+
+
+@pytest.mark.skipif(
     not (SHARED / "data" / "dev" / "petr_unit").is_dir(), reason="../shared PETR unit set absent"
 )
 def test_petr_unit_floors() -> None:

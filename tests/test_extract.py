@@ -394,3 +394,24 @@ def test_html_fallback_when_trafilatura_finds_nothing(
         "\n\nBolivia welcomed the decision."
     )
     assert article.removed == ("Home", "World", "Published 4 March 2024", "12 comments")
+
+
+def test_comments_after_the_article_are_not_body(rules: BoilerplateRules) -> None:
+    article = (
+        "The foreign ministers of both countries met in Geneva on Monday to resume the talks "
+        "that collapsed last spring, officials said."
+    )
+    more = "They agreed to meet again next month and to exchange prisoners before the winter."
+    comment = "This is a long comment that argues at some length about the talks, as readers do."
+    posts = "".join(f"reader{n}\nNovember 19, 2019 at 6:{n}4 am\n{comment}\n" for n in range(6))
+    text = f"Talks Resume In Geneva\n{article}\n{more}\nShare this:\n34 Comments\n{posts}"
+    cleaned = clean_text(text, rules=rules)
+    assert cleaned.paragraphs == (article, more)
+
+
+def test_a_fragment_split_off_at_a_link_joins_its_sentence(rules: BoilerplateRules) -> None:
+    text = "Officials in the capital said the new agreement, signed by\nboth sides\n, would hold."
+    cleaned = clean_text(text, rules=rules)
+    assert cleaned.paragraphs == (
+        "Officials in the capital said the new agreement, signed by both sides , would hold.",
+    )

@@ -226,10 +226,18 @@ def core_span(head: Token) -> Span:
 
 
 def _entity_of(tok: Token) -> Span | None:
-    for ent in tok.doc.ents:
-        if ent.start <= tok.i < ent.end:
-            return ent
-    return None
+    """The entity around ``tok``, read from the IOB tags of its neighbours (as ``doc.ents``
+    reads them, without building every entity of the document for each token)."""
+    if tok.ent_iob_ not in ("B", "I") or (tok.ent_iob_ == "B" and not tok.ent_type_):
+        return None
+    doc = tok.doc
+    start = tok.i
+    while doc[start].ent_iob_ == "I" and start > 0:
+        start -= 1
+    end = tok.i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return Span(doc, start, end, label=doc[start].ent_type_)
 
 
 def _combine(hits: Sequence[_Hit], res: ActorResources) -> tuple[_Code, str | None]:

@@ -16,7 +16,14 @@ from typing import Annotated, Any, cast
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 from spacy.language import Language
 
@@ -38,11 +45,19 @@ from communique.fetch import FetchConfig, Fetcher, default_cache_dir
 from communique.ingest import InputError, iter_documents
 from communique.model import Article
 from communique.nlp import load_nlp
+from communique.ontology import load_ontology
 from communique.pipeline import Resources, Result, load_resources, process_documents
 from communique.resolution import parse_request, resolution_dict, resolve
 from communique.serialize import actor_dict, article_dict, event_dict, toponym_dict
-from communique.store import EventFilter, Store, open_store
-from communique.user_dictionaries import user_actor_resources
+from communique.store import (
+    EventFilter,
+    Store,
+    StoreLockedError,
+    check_not_locked,
+    open_store,
+)
+from communique.user_dictionaries import load_user_dictionaries, user_actor_resources
+from communique.workers import count_documents, default_workers, process_in_pool
 
 app = typer.Typer(
     help="communique: raw news pages in, coded political events (CAMEO, PLOVER) out.",
@@ -143,17 +158,35 @@ def _load(config: Config) -> Resources:
     return res
 
 
+def _check_dictionaries(config: Config) -> Config:
+    """Read the user's dictionaries once (a bad file exits with 2) without loading spaCy:
+    with ``--workers`` above 1, the workers load the resources."""
+    try:
+        _warn(load_user_dictionaries(config, known_codes=load_ontology().codes).notes)
+    except DictionaryError as exc:
+        raise _bad_dictionary(exc) from None
+    return config
+
+
 def _results(
     paths: list[str],
-    res: Resources,
+    res: Resources | Config,
     published: date | None,
     counts: dict[str, int],
     *,
     skip: Callable[[Article], bool] | None = None,
     fetcher: Fetcher | None = None,
+    workers: int = 1,
 ) -> Iterator[Result]:
+    """Coded results, in input order: in this process given ``Resources``, else in a pool of
+    ``workers`` processes (given the ``Config`` they load the resources from)."""
     items = iter_documents(paths, stdin=sys.stdin, fetcher=fetcher)
-    for item in process_documents(items, res, default_published=published, skip=skip):
+    outputs = (
+        process_documents(items, res, default_published=published, skip=skip)
+        if isinstance(res, Resources)
+        else process_in_pool(items, res, workers=workers, default_published=published, skip=skip)
+    )
+    for item in outputs:
         if isinstance(item, InputError):
             counts["failed"] += 1
             _report(item)
@@ -272,6 +305,22 @@ def _near_duplicates(db: Path, *, fresh: bool) -> Iterator[NearDuplicateIndex]:
         index.save(path)
 
 
+def catch_up(index: NearDuplicateIndex, store: Store) -> int:
+    """Index the stored articles the index lacks (a run killed before it saved the index), in
+    the order they were stored; returns how many were added."""
+    con = store.connection
+    ids = con.execute(
+        "SELECT doc_id FROM articles WHERE length(text) > body_start ORDER BY ingested_at, doc_id"
+    ).fetchall()
+    missing = [str(row[0]) for row in ids if row[0] not in index]
+    for doc_id in missing:
+        row = con.execute(
+            "SELECT substr(text, body_start + 1) FROM articles WHERE doc_id = ?", [doc_id]
+        ).fetchone()
+        index.add(doc_id, str(row[0]) if row else "")
+    return len(missing)
+
+
 def save_deduplicated(store: Store, result: Result, index: NearDuplicateIndex) -> bool:
     """Store a result, linked to the canonical article it nearly duplicates (wire copies)."""
     canonical = index.add(result.article.doc_id, result.article.body)
@@ -285,6 +334,8 @@ def _progress(*, quiet: bool) -> Progress:
         MofNCompleteColumn(),
         TextColumn("{task.fields[rate]} articles/s"),
         TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
     )
     return Progress(*columns, console=_err, disable=quiet, transient=False)
 
@@ -300,25 +351,37 @@ def ingest(
     actors: ActorFilesOpt = None,
     agents: AgentFilesOpt = None,
     verbs: VerbFilesOpt = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", min=1, help="Worker processes [default: all cores]."),
+    ] = None,
 ) -> None:
     """Code documents and store articles, mentions and events in a DuckDB file."""
-    res = _load(_user_config(actors, agents, verbs))
+    _exit_if_locked(db)  # before the models load: fail fast
+    config = _user_config(actors, agents, verbs)
+    total = count_documents(paths)
+    workers = _worker_count(workers, total, config.batch_size)
+    res = _load(config) if workers == 1 else _check_dictionaries(config)
     counts = {"ok": 0, "failed": 0, "skipped": 0}
     added = 0
     fresh = not db.exists()
     with (
-        open_store(db) as store,
+        _open(db) as store,
         _progress(quiet=quiet) as progress,
         _fetcher(cache_dir, no_cache=no_cache) as fetcher,
         _near_duplicates(db, fresh=fresh) as index,
     ):
-        task = progress.add_task("ingest", total=None, rate="0.0")
+        catch_up(index, store)
+        task = progress.add_task("ingest", total=total, rate="0.0")
         skip = _resume(store, counts)
         day = _date(published, "--published")
-        for result in _results(paths, res, day, counts, skip=skip, fetcher=fetcher):
+        results = _results(paths, res, day, counts, skip=skip, fetcher=fetcher, workers=workers)
+        for result in results:
             added += int(save_deduplicated(store, result, index))
             elapsed = max(progress.tasks[0].elapsed or 1e-9, 1e-9)
-            progress.update(task, advance=1, rate=f"{counts['ok'] / elapsed:.1f}")
+            done = counts["ok"] + counts["failed"] + counts["skipped"]
+            progress.update(task, completed=done, rate=f"{counts['ok'] / elapsed:.1f}")
+        progress.update(task, completed=counts["ok"] + counts["failed"] + counts["skipped"])
         store.recluster()
         total_events, clusters = store.count("events"), store.count("event_clusters")
     _err.print(
@@ -327,6 +390,12 @@ def ingest(
         f"{total_events} events in {clusters} event clusters in {db}"
     )
     _exit_status(counts)
+
+
+def _worker_count(asked: int | None, total: int | None, batch_size: int) -> int:
+    """``--workers`` (default: all cores), but no more than there are batches to code."""
+    workers = asked or default_workers()
+    return workers if total is None else max(1, min(workers, -(-total // batch_size)))
 
 
 def _resume(store: Store, counts: dict[str, int]) -> Callable[[Article], bool]:
@@ -444,7 +513,7 @@ def events(
         since=_date(since, "--since"),
         until=_date(until, "--until"),
     )
-    with open_store(db, read_only=True) as store:
+    with _open(db, read_only=True) as store:
         rows = store.events(where)
     _EVENT_PRINTERS[fmt](rows)
 
@@ -476,6 +545,27 @@ SinceOpt = Annotated[str | None, typer.Option(help="First event date (YYYY-MM-DD
 UntilOpt = Annotated[str | None, typer.Option(help="Last event date (YYYY-MM-DD).")]
 LimitOpt = Annotated[int | None, typer.Option(help="At most this many rows.")]
 RowsFmt = Annotated[str, typer.Option("--format", help="table, json or csv.")]
+
+
+def _locked(exc: StoreLockedError) -> typer.Exit:
+    _err.print(f"[red]error[/red]: {escape(str(exc))}", highlight=False)
+    return typer.Exit(code=3)
+
+
+def _exit_if_locked(db: Path) -> None:
+    """Exit with 3 when another process is writing the store (DuckDB allows one writer)."""
+    try:
+        check_not_locked(db)
+    except StoreLockedError as exc:
+        raise _locked(exc) from None
+
+
+def _open(db: Path, *, read_only: bool = False) -> Store:
+    """Open the store; exit with 3 when another process is writing it."""
+    try:
+        return open_store(db, read_only=read_only)
+    except StoreLockedError as exc:
+        raise _locked(exc) from None
 
 
 def _require_store(db: Path) -> None:
@@ -518,6 +608,8 @@ def _open_for_clusters(db: Path) -> Store:
     try:
         store = open_store(db)
         store.recluster()
+    except StoreLockedError as exc:
+        raise _locked(exc) from None
     except RuntimeError as exc:
         _err.print(f"[red]error[/red]: {exc}", highlight=False)
         raise typer.Exit(code=1) from None
@@ -539,7 +631,7 @@ def dyad(
     _check_format(fmt, ("table", "json", "csv"))
     _check_choice(by, analytics.PERIODS, "--by")
     _require_store(db)
-    with open_store(db, read_only=True) as store:
+    with _open(db, read_only=True) as store:
         buckets = analytics.dyad_timeline(
             store,
             source,
@@ -566,7 +658,7 @@ def top_actors(
     _check_choice(role, ("source", "target", "either"), "--role")
     _check_choice(level, ("country", "code"), "--level")
     _require_store(db)
-    with open_store(db, read_only=True) as store:
+    with _open(db, read_only=True) as store:
         rows = analytics.top_actors(
             store,
             role=cast(analytics.ActorRole, role),
@@ -594,7 +686,7 @@ def top_types(
     _require_store(db)
     where = _period_filter(since, until)
     where = EventFilter(source=source, target=target, since=where.since, until=where.until)
-    with open_store(db, read_only=True) as store:
+    with _open(db, read_only=True) as store:
         kind = cast(analytics.TypeLevel, level)
         rows = analytics.top_event_types(store, level=kind, where=where, limit=limit)
     _print_rows([_plain(r) for r in rows], fmt, "top event types")
@@ -682,6 +774,8 @@ def import_cmd(
             added = import_events(store, path, fmt=cast(ImportFormat, fmt))
             store.recluster()
             total = store.count("events")
+    except StoreLockedError as exc:
+        raise _locked(exc) from None
     except RuntimeError as exc:
         _err.print(f"[red]error[/red]: {exc}", highlight=False)
         raise typer.Exit(code=1) from None

@@ -18,6 +18,8 @@ class Config:
     code_title: bool = False
     min_city_population: int = 5000
     min_confidence: float = 0.0
+    max_document_chars: int = 10_000_000  # bigger pages are rejected, not extracted
+    max_article_chars: int = 1_000_000  # longer article texts are rejected, not parsed
     # Dictionaries users bring (communique.user_dictionaries); later files win over earlier ones.
     actor_files: tuple[Path, ...] = ()  # YAML, CSV or TABARI/PETRARCH actor dictionaries
     agent_files: tuple[Path, ...] = ()  # YAML, CSV or TABARI/PETRARCH agents files

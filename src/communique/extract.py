@@ -59,6 +59,8 @@ NAV, BREADCRUMB, CAPTION, DATELINE, COUNTER, PROMO = (
 BODY, HEADING, OTHER = "body", "heading", "other"
 TITLE, INSERTED = "title", "inserted"
 _KEPT = frozenset({BODY, TITLE, CAPTION})
+_SEPARATOR = 25  # the weight of a line that parts the article from what follows (main block)
+_CONTINUING = frozenset(",.;:)!?\u201d")
 _HTML_DROPPED = frozenset({CAPTION, DATELINE, COUNTER, PROMO})  # trafilatura keeps list items
 
 _WORD = re.compile(r"[^\W_]+(?:['\u2019.&-][^\W_]+)*")
@@ -333,7 +335,11 @@ def _merge_wrapped(raw_lines: Sequence[str], *, rules: BoilerplateRules) -> list
 
 def _continues(previous: str, line: str, rules: BoilerplateRules) -> bool:
     """Whether ``line`` continues a hard-wrapped ``previous`` line."""
-    if len(previous) < 40 or _TERMINAL.search(previous) or line[0] in rules.bullets:
+    if _TERMINAL.search(previous) or line[0] in rules.bullets:
+        return False
+    if line[0] in _CONTINUING:  # no line starts with a comma: a fragment split off at a link
+        return True
+    if len(previous) < 40:
         return False
     last_word = previous.split()[-1].lower()
     joiner = previous[-1] in ",;:-(\u2013\u2014"
@@ -486,12 +492,44 @@ def _is_heading_shaped(line: _Line, _rules: BoilerplateRules) -> bool:
 
 def _place(lines: Sequence[_Line], kinds: Sequence[str]) -> list[str]:
     """Resolve headings by position: the title before the body, inserted headlines inside."""
+    block = _main_block(lines, kinds)
+    if block is not None:
+        kinds = [
+            OTHER if k == BODY and not block[0] <= i <= block[1] else k for i, k in enumerate(kinds)
+        ]
     body = [i for i, kind in enumerate(kinds) if kind == BODY]
     if not body:
         return [BODY if kind in (HEADING, OTHER) else kind for kind in kinds]
     title = _title_index(lines, kinds, before=body[0])
     span = (body[0], body[-1])
     return [_placed(i, k, title=title, body=span) for i, k in enumerate(kinds)]
+
+
+def _main_block(lines: Sequence[_Line], kinds: Sequence[str]) -> tuple[int, int] | None:
+    """The run of lines densest in body text; body lines outside it are other pages' text.
+
+    Each body line counts for a run by its words, every other line against it (see
+    :func:`_block_weight`); the best-scoring run wins (Kadane), so comments, teasers and
+    footers set apart from the article by menus and datelines drop out. None without body.
+    """
+    best, found, run, start = 0, None, 0, 0
+    for index, (line, kind) in enumerate(zip(lines, kinds, strict=True)):
+        if run <= 0:
+            run, start = 0, index
+        run += _block_weight(line, kind)
+        if run > best:
+            best, found = run, (start, index)
+    return found
+
+
+def _block_weight(line: _Line, kind: str) -> int:
+    """Body words for the run; a heading (maybe an inserted headline) two against; a counter
+    ("34 Comments") or a dateline after the top (a comment's time) ends a run; else words."""
+    if kind == BODY:
+        return len(line.words)
+    if kind in (COUNTER, DATELINE):
+        return -_SEPARATOR
+    return -2 if kind == HEADING else -max(1, len(line.words))
 
 
 def _title_index(lines: Sequence[_Line], kinds: Sequence[str], *, before: int) -> int | None:

@@ -28,12 +28,13 @@ from __future__ import annotations
 
 import codecs
 import gzip
+import io
 import json
 import os
 import re
 import sys
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -189,14 +190,15 @@ def _from_file(path: str, run: _Run) -> Iterator[Document | InputError]:
 
 
 def _text_file_documents(path: str, kind: str, run: _Run) -> Iterator[Document | InputError]:
+    if kind == "jsonl":
+        yield from _jsonl_file_documents(path, run.published)
+        return
     try:
         text = decode_bytes(_read_bytes(path), html=kind == "html")
     except _BadInput as exc:
         yield InputError(path, str(exc))
         return
-    if kind == "jsonl":
-        yield from _jsonl_documents(path, text, run.published)
-    elif kind == "urls":
+    if kind == "urls":
         yield from _url_list_documents(path, text, run)
     else:
         yield _checked_document(path, text, kind=kind, published=run.published)
@@ -278,17 +280,48 @@ def _checked_document(
     return Document(doc_id=doc_id, content=content, kind=kind, published=published, **extra)
 
 
+def _jsonl_file_documents(path: str, published: date | None) -> Iterator[Document | InputError]:
+    """A JSONL file (gzipped too) streamed line by line: memory stays flat at any file size."""
+    try:
+        with _open_binary(path) as stream:
+            yield from _jsonl_documents(path, _jsonl_lines(stream), published)
+    except _BadInput as exc:
+        yield InputError(path, str(exc))
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        yield InputError(path, f"not a valid gzip file: {_one_line(exc)}")
+    except OSError as exc:
+        yield InputError(path, f"cannot read: {exc.strerror or _one_line(exc)}")
+
+
+def _open_binary(path: str) -> gzip.GzipFile | io.BufferedReader:
+    if path.lower().endswith(".gz"):
+        return gzip.GzipFile(path, "rb")
+    return open(path, "rb")
+
+
+def _jsonl_lines(stream: gzip.GzipFile | io.BufferedReader) -> Iterator[bytes]:
+    """The stream's lines; UTF-16/32 text (BOM) is decoded whole, since its lines split apart."""
+    head = stream.peek(8192)[:8192]
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)):
+        text = decode_bytes(stream.read())
+        yield from (line.encode("utf-8") for line in text.splitlines())
+        return
+    if b"\x00" in head:
+        raise _BadInput("binary content (NUL bytes), not a text document")
+    yield from stream
+
+
 def _jsonl_documents(
-    path: str, text: str, published: date | None
+    path: str, lines: Iterable[bytes], published: date | None
 ) -> Iterator[Document | InputError]:
     count = 0
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
+    for number, raw in enumerate(lines, start=1):
+        if not raw.strip():
             continue
         count += 1
         where = f"{path}:{number}"
         try:
-            yield _jsonl_document(where, line, published)
+            yield _jsonl_document(where, decode_bytes(raw.rstrip(b"\r\n")), published)
         except _BadInput as exc:
             yield InputError(where, str(exc))
     if count == 0:

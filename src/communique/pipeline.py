@@ -131,13 +131,23 @@ def process_articles(articles: Iterable[Article], res: Resources) -> Iterator[Re
         yield analyse(article, doc, res) if is_codable(article) else Result(article, (), ())
 
 
-def _to_article(doc: Document, default_published: date | None) -> Article | InputError:
+def _too_big(size: int, limit: int) -> str | None:
+    return f"{size:,} characters (the limit is {limit:,})" if size > limit else None
+
+
+def _to_article(
+    doc: Document, default_published: date | None, config: Config
+) -> Article | InputError:
+    if size := _too_big(len(doc.content), config.max_document_chars):
+        return InputError(doc.doc_id, f"document too large to extract: {size}")
     try:
         article = extract_article(doc)
     except Exception as exc:  # a broken page must not stop the batch
         return InputError(doc.doc_id, f"extraction failed: {type(exc).__name__}: {exc}")
     if not article.body.strip():
         return InputError(doc.doc_id, "no article text found after extraction")
+    if size := _too_big(len(article.text), config.max_article_chars):
+        return InputError(doc.doc_id, f"article text too long to parse: {size}")
     if article.published is None and default_published is not None:
         return replace(article, published=default_published)
     return article
@@ -158,7 +168,11 @@ def process_documents(
     """
     batch: list[Article] = []
     for item in items:
-        converted = item if isinstance(item, InputError) else _to_article(item, default_published)
+        converted = (
+            item
+            if isinstance(item, InputError)
+            else _to_article(item, default_published, res.config)
+        )
         if isinstance(converted, InputError):
             yield converted
             continue

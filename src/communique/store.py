@@ -38,6 +38,8 @@ __all__ = [
     "EventFilter",
     "Near",
     "Store",
+    "StoreLockedError",
+    "check_not_locked",
     "content_hash",
     "filter_sql",
     "open_store",
@@ -646,9 +648,23 @@ def _upgrade(con: duckdb.DuckDBPyConnection, path: str | Path, version: int) -> 
         raise RuntimeError(msg) from exc
 
 
+class StoreLockedError(RuntimeError):
+    """The store file is held by another process (DuckDB: one writer, and no reader beside it)."""
+
+    def __init__(self, path: str | Path) -> None:
+        super().__init__(
+            f"{path}: is being written by another communique process;"
+            " wait for it or use another --db"
+        )
+
+
 def _connect(path: str | Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
     try:
         return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise StoreLockedError(path) from exc
+        raise RuntimeError(f"{path}: cannot open the store: {exc}") from exc
     except duckdb.Error as exc:
         raise RuntimeError(f"{path}: cannot open the store: {exc}") from exc
 
@@ -660,8 +676,17 @@ def _check_version(con: duckdb.DuckDBPyConnection, path: str | Path, version: in
         raise RuntimeError(msg)
 
 
+def check_not_locked(path: str | Path) -> None:
+    """Raise :class:`StoreLockedError` when another process holds the store file (cheap: a
+    connection opened and closed), so that a writer fails before loading its models."""
+    if Path(path).exists():
+        _connect(path, read_only=False).close()
+
+
 def open_store(path: str | Path, *, read_only: bool = False) -> Store:
     """Open (creating if needed) a store, migrating an older one in place.
+
+    Raises :class:`StoreLockedError` when another process has the file open for writing.
 
     A store from a newer communique is refused. An older store opened ``read_only`` is first
     migrated through a short writable connection.
