@@ -11,17 +11,14 @@ Usage: python -m eval.plover_actors [--shared ../shared] [--json]  (from the rep
 
 from __future__ import annotations
 
-import argparse
-import json
-import sys
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from communique.actors import resolve_text
-from communique.pipeline import Resources, load_resources
-from eval.plover_gsr import GOLD_CODE_MAP, load_gold
+from communique.pipeline import Resources
+from eval.plover_gsr import GOLD_CODE_MAP, load_gold, run_cli
 
 
 def gold_actors(shared: Path) -> Iterator[dict[str, Any]]:
@@ -60,17 +57,7 @@ def evaluate(shared: Path, res: Resources) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    default = Path(__file__).resolve().parents[1].parent / "shared"
-    parser.add_argument("--shared", type=Path, default=default)
-    parser.add_argument("--json", action="store_true", help="print JSON only")
-    args = parser.parse_args()
-    metrics = evaluate(args.shared, load_resources())
-    if args.json:
-        sys.stdout.write(json.dumps(metrics) + "\n")
-        return
-    for key, value in metrics.items():
-        sys.stdout.write(f"{key:>18}: {value}\n")
+    run_cli(__doc__ or "", evaluate)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ import argparse
 import json
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -99,19 +99,24 @@ def evaluate(shared: Path, res: Resources) -> dict[str, float]:
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--shared", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared"
-    )
+def run_cli(doc: str, evaluate_fn: Callable[[Path, Resources], Mapping[str, Any]]) -> None:
+    """The command line shared by the evaluations: ``[--shared DIR] [--json]``."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    default = Path(__file__).resolve().parents[1].parent / "shared"
+    parser.add_argument("--shared", type=Path, default=default)
     parser.add_argument("--json", action="store_true", help="print JSON only")
     args = parser.parse_args()
-    metrics = evaluate(args.shared, load_resources())
+    metrics = evaluate_fn(args.shared, load_resources())
     if args.json:
         sys.stdout.write(json.dumps(metrics) + "\n")
         return
+    width = max(map(len, metrics))
     for key, value in metrics.items():
-        sys.stdout.write(f"{key:>26}: {value}\n")
+        sys.stdout.write(f"{key:>{width}}: {value}\n")
+
+
+def main() -> None:
+    run_cli(__doc__ or "", evaluate)
 
 
 if __name__ == "__main__":

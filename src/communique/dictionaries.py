@@ -22,7 +22,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeVar
 
-from communique.ontology import read_data_jsonl
+from communique.ontology import optional_str, read_data_jsonl
 
 _K = TypeVar("_K")
 _V = TypeVar("_V")
@@ -76,10 +76,6 @@ def _frozen_groups(groups: Mapping[_K, list[_V]]) -> Mapping[_K, tuple[_V, ...]]
     return MappingProxyType({key: tuple(values) for key, values in groups.items()})
 
 
-def _optional_str(value: Any) -> str | None:
-    return None if value is None else str(value)
-
-
 def _slots(raw: Iterable[Iterable[Any]]) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(str(word) for word in slot) for slot in raw)
 
@@ -90,7 +86,7 @@ def _verb_entry(rec: Mapping[str, Any]) -> VerbEntry:
         lemma=str(rec["lemma"]),
         words=tuple(str(w) for w in rec["words"]),
         forms=tuple(str(f) for f in rec["forms"]),
-        code=_optional_str(rec["code"]),
+        code=optional_str(rec["code"]),
     )
 
 
@@ -122,7 +118,7 @@ def load_verb_dictionary() -> VerbDictionary:
     for rec in _verb_records():
         kind = rec["type"]
         if kind == "block":
-            block_codes[str(rec["block"])] = _optional_str(rec["code"])
+            block_codes[str(rec["block"])] = optional_str(rec["code"])
         elif kind == "verb":
             entry = _verb_entry(rec)
             verbs[entry.lemma].append(entry)

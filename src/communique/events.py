@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Token
 
 from communique.dictionaries import VerbDictionary, VerbEntry, VerbPattern, load_verb_dictionary
 from communique.model import Actor, Article, Event, Mention, Offsets, Span
-from communique.ontology import Ontology, load_ontology
+from communique.ontology import Ontology, load_ontology, read_data_jsonl
 
 __all__ = ["CoderResources", "CodingRules", "code_events", "load_coder_resources"]
 
@@ -61,9 +61,7 @@ class CodingRules:
 
 
 def _event_nouns() -> dict[str, str]:
-    text = resources.files("communique.data").joinpath("event_nouns.jsonl").read_text()
-    records = (json.loads(line) for line in text.splitlines() if line.strip())
-    return {" ".join(r["words"]): str(r["code"]) for r in records}
+    return {" ".join(r["words"]): str(r["code"]) for r in read_data_jsonl("event_nouns.jsonl")}
 
 
 def load_coding_rules() -> CodingRules:

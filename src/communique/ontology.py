@@ -60,7 +60,7 @@ class Ontology:
         return isinstance(code, str) and code in self.codes
 
 
-def _optional_str(value: Any) -> str | None:
+def optional_str(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
@@ -71,11 +71,11 @@ def _cameo_code(rec: Mapping[str, Any]) -> CameoCode:
         goldstein=float(rec["goldstein"]),
         root=str(rec["root"]),
         quad_class=int(rec["quad_class"]),
-        plover_type=_optional_str(rec["plover_type"]),
-        plover_mode=_optional_str(rec["plover_mode"]),
+        plover_type=optional_str(rec["plover_type"]),
+        plover_mode=optional_str(rec["plover_mode"]),
         plover_context=tuple(str(c) for c in rec["plover_context"]),
-        description=_optional_str(rec["description"]),
-        example=_optional_str(rec["example"]),
+        description=optional_str(rec["description"]),
+        example=optional_str(rec["example"]),
     )
 
 
