@@ -22,16 +22,23 @@ __all__ = [
     "PERIODS",
     "ActorLevel",
     "ActorRole",
+    "ArticleView",
     "Cluster",
+    "EventPage",
     "MatrixCell",
+    "PageKey",
     "Period",
+    "PlaceCount",
     "Ranked",
     "TimelineBucket",
     "TypeLevel",
+    "article_view",
     "clusters",
     "drill_down",
     "dyad_timeline",
+    "event_places",
     "events_near",
+    "events_page",
     "goldstein_matrix",
     "period_end",
     "search_evidence",
@@ -378,4 +385,144 @@ def _cluster(row: tuple[Any, ...]) -> Cluster:
         num_sources=int(head["num_sources"]),
         representative=rep,
         filter=EventFilter(cluster_id=head["cluster_id"]),
+    )
+
+
+# --- paging, places and articles (what the HTTP API and the dashboard show) ---
+
+
+@dataclass(frozen=True, slots=True)
+class PageKey:
+    """Where a page of events ended: the sort key of its last row (see :func:`events_page`)."""
+
+    event_date: date | None
+    doc_id: str
+    verb_start: int
+    event_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class EventPage:
+    rows: list[dict[str, Any]]
+    next_key: PageKey | None  # None on the last page
+
+
+_PAGE_ORDER = " ORDER BY event_date NULLS LAST, doc_id, coalesce(verb_start, -1), event_id"
+# Rows after a key in that order: (doc_id, verb_start, event_id) compared field by field.
+_AFTER_IN_DAY = (
+    "(doc_id > ? OR (doc_id = ? AND (coalesce(verb_start, -1) > ?"
+    " OR (coalesce(verb_start, -1) = ? AND event_id > ?))))"
+)
+
+
+def _after_sql(key: PageKey) -> tuple[str, list[Any]]:
+    tail = [key.doc_id, key.doc_id, key.verb_start, key.verb_start, key.event_id]
+    if key.event_date is None:
+        return f"(event_date IS NULL AND {_AFTER_IN_DAY})", tail
+    sql = f"(event_date IS NULL OR event_date > ? OR (event_date = ? AND {_AFTER_IN_DAY}))"
+    return sql, [key.event_date, key.event_date, *tail]
+
+
+def events_page(
+    store: Store, where: EventFilter, *, size: int, after: PageKey | None = None
+) -> EventPage:
+    """One page of the events matching ``where`` (its ``limit`` is ignored), oldest first
+    (the order of :meth:`Store.events`), starting after ``after``: keyset pagination, so a
+    page costs the same however deep it is and rows saved meanwhile are not skipped."""
+    if size < 1:
+        raise ValueError(f"page size {size}: must be at least 1")
+    clauses, params = filter_sql(replace(where, limit=None))
+    if after is not None:
+        clause, more = _after_sql(after)
+        clauses, params = [*clauses, clause], [*params, *more]
+    sql = f"SELECT {', '.join(EVENT_COLUMNS)} FROM events"  # noqa: S608 - constant columns
+    if clauses:
+        sql += " WHERE " + " AND ".join(clauses)
+    sql += _PAGE_ORDER + " LIMIT ?"
+    fetched = store.connection.execute(sql, [*params, size + 1]).fetchall()
+    rows = [dict(zip(EVENT_COLUMNS, row, strict=True)) for row in fetched[:size]]
+    if len(fetched) <= size:
+        return EventPage(rows, None)
+    last = rows[-1]
+    verb = last["verb_start"]
+    key = PageKey(last["event_date"], last["doc_id"], -1 if verb is None else verb,
+                  last["event_id"])  # fmt: skip
+    return EventPage(rows, key)
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceCount:
+    """A place events happened at, with their count (for maps)."""
+
+    name: str
+    country: str | None
+    lat: float
+    lon: float
+    events: int
+    goldstein_mean: float
+    filter: EventFilter
+
+
+def event_places(
+    store: Store, *, where: EventFilter | None = None, limit: int = 500
+) -> list[PlaceCount]:
+    """The places of the located reports matching ``where``, most reports first."""
+    base = replace(where or EventFilter(), limit=None)
+    sql_where, params = _where(base)
+    sql = (
+        "SELECT location_name, location_country, lat, lon, count(*) AS n, avg(goldstein)"  # noqa: S608
+        f" FROM events{sql_where} AND location_name IS NOT NULL AND lat IS NOT NULL"
+        " AND lon IS NOT NULL GROUP BY ALL ORDER BY n DESC, location_name, lat, lon LIMIT ?"
+    )
+    rows = store.connection.execute(sql, [*params, limit]).fetchall()
+    return [
+        PlaceCount(str(name), country, float(lat), float(lon), int(n), float(mean or 0.0),
+                   replace(base, near=Near(float(lat), float(lon), 1.0)))
+        for name, country, lat, lon, n, mean in rows
+    ]  # fmt: skip
+
+
+_ARTICLE_FIELDS = (
+    "doc_id", "url", "source_domain", "title", "published", "language", "text", "body_start",
+    "duplicate_of",
+)  # fmt: skip
+_MENTION_FIELDS = (
+    "start_char", "end_char", "text", "sentence", "antecedent", "country", "agent", "code",
+    "entity_id", "name",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleView:
+    """A stored article with its actor mentions and events; every offset (``start_char``,
+    ``*_start``, ``*_end``) is into ``article["text"]`` (the title, then the body)."""
+
+    article: dict[str, Any]
+    mentions: list[dict[str, Any]]
+    events: list[dict[str, Any]]
+
+
+def article_view(store: Store, doc_id: str) -> ArticleView | None:
+    """One stored article, its mentions and its events in text order; None when not stored."""
+    con = store.connection
+    found = con.execute(
+        f"SELECT {', '.join(_ARTICLE_FIELDS)} FROM articles WHERE doc_id = ?",  # noqa: S608
+        [doc_id],
+    ).fetchone()
+    if found is None:
+        return None
+    mentions = con.execute(
+        f"SELECT {', '.join(_MENTION_FIELDS)} FROM mentions WHERE doc_id = ?"  # noqa: S608
+        " ORDER BY start_char, end_char",
+        [doc_id],
+    ).fetchall()
+    events = con.execute(
+        f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE doc_id = ?"  # noqa: S608
+        " ORDER BY coalesce(verb_start, -1), event_id",
+        [doc_id],
+    ).fetchall()
+    return ArticleView(
+        article=dict(zip(_ARTICLE_FIELDS, found, strict=True)),
+        mentions=[dict(zip(_MENTION_FIELDS, m, strict=True)) for m in mentions],
+        events=[dict(zip(EVENT_COLUMNS, e, strict=True)) for e in events],
     )

@@ -7,7 +7,14 @@ from typing import Any
 from communique.geo import Toponym
 from communique.model import Actor, Article, Event, Location, Mention, Span
 
-__all__ = ["actor_dict", "article_dict", "event_dict", "mention_dict", "toponym_dict"]
+__all__ = [
+    "actor_dict",
+    "article_dict",
+    "event_dict",
+    "mention_dict",
+    "stored_event_dict",
+    "toponym_dict",
+]
 
 
 def _span(span: Span | None) -> list[int] | None:
@@ -113,3 +120,57 @@ def article_dict(article: Article) -> dict[str, Any]:
         "url": article.url,
         "text": article.body,
     }
+
+
+_STORED_PLAIN = (
+    "event_id",
+    "doc_id",
+    "sentence",
+    "cameo",
+    "cameo_name",
+    "goldstein",
+    "quad_class",
+    "plover_type",
+    "plover_mode",
+    "date_source",
+    "date_precision",
+    "confidence",
+    "rule",
+)
+
+
+def _stored_actor(row: dict[str, Any], prefix: str) -> dict[str, Any] | None:
+    if row[f"{prefix}_code"] is None:
+        return None
+    keys = ("text", "country", "agent", "code", "entity", "name")
+    return {("entity_id" if k == "entity" else k): row[f"{prefix}_{k}"] for k in keys}
+
+
+def _stored_span(row: dict[str, Any], name: str) -> list[int] | None:
+    start = row[f"{name}_start"]
+    return None if start is None else [start, row[f"{name}_end"]]
+
+
+def stored_event_dict(row: dict[str, Any]) -> dict[str, Any]:
+    """A store row (``Store.events``) in the shape ``communique code`` prints, with its
+    ``event_id``; offsets are into the stored article's text (title + body)."""
+    loc = None
+    if row["location_name"] is not None:
+        loc = {
+            "name": row["location_name"],
+            "country": row["location_country"],
+            "lat": row["lat"],
+            "lon": row["lon"],
+            "geonameid": row["geonameid"],
+            "feature": row["location_feature"],
+        }
+    event = {k: row[k] for k in _STORED_PLAIN}
+    day = row["event_date"]
+    event.update(
+        source=_stored_actor(row, "source"),
+        target=_stored_actor(row, "target"),
+        location=loc,
+        offsets={n: _stored_span(row, n) for n in ("sentence", "source", "verb", "target")},
+        date=day.isoformat() if day else None,
+    )
+    return event

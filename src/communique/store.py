@@ -188,7 +188,8 @@ class EventFilter:
     ``source`` given: events where it is the source or the target). ``cameo`` is a code prefix
     ("04" matches 040-046), the whole code when ``cameo_exact``. ``text`` keeps events whose
     evidence sentence holds every word or "quoted phrase" (case-insensitive, whole words).
-    ``near`` keeps located events within a radius; ``cluster_id`` the reports of one event.
+    ``near`` keeps located events within a radius; ``cluster_id`` the reports of one event;
+    ``place`` events located in a country (ISO3 code) or at a place of that name (any case).
     """
 
     source: str | None = None
@@ -205,6 +206,7 @@ class EventFilter:
     text: str | None = None
     near: Near | None = None
     cluster_id: str | None = None
+    place: str | None = None  # the event location's country code ("UKR") or name ("Kharkiv")
 
 
 def content_hash(text: str) -> str:
@@ -613,6 +615,9 @@ def filter_sql(where: EventFilter) -> tuple[list[str], list[Any]]:
         parts.append(_text_sql(where.text))
     if where.near is not None:
         parts.append(_near_sql(where.near))
+    if where.place:
+        place = ["(location_country = ? OR lower(location_name) = ?)"]
+        parts.append((place, [where.place.upper(), where.place.lower()]))
     for part_clauses, part_params in parts:
         clauses += part_clauses
         params += part_params
