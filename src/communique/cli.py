@@ -871,5 +871,34 @@ def _check_format(fmt: str, allowed: tuple[str, ...]) -> None:
         )
 
 
+@app.command()
+def serve(
+    db: DbOpt = Path("communique.duckdb"),
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.", min=0, max=65535)] = 8000,
+    read_only: Annotated[
+        bool, typer.Option("--read-only", help="Publish the store: no /ingest.")
+    ] = False,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            envvar="COMMUNIQUE_API_TOKEN",
+            help="Token the POST endpoints need (Authorization: Bearer TOKEN).",
+        ),
+    ] = None,
+) -> None:
+    """Serve the HTTP API (/api/v1, /openapi.json) and the dashboard (/) over a store."""
+    import uvicorn  # only this command needs the server (imported here: a faster CLI)
+
+    from communique.api import ApiSettings, create_app
+
+    if read_only:
+        _require_store(db)
+    _open(db, read_only=read_only).close()  # fail now (exit 3) if another process writes it
+    settings = ApiSettings(db=db, read_only=read_only, token=token or None)
+    _err.print(f"serving {db} on http://{host}:{port}/ (API: /api/v1, schema: /openapi.json)")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
 def main() -> None:
     app()
