@@ -48,7 +48,13 @@ from communique.nlp import load_nlp
 from communique.ontology import load_ontology
 from communique.pipeline import Resources, Result, load_resources, process_documents
 from communique.resolution import parse_request, resolution_dict, resolve
-from communique.serialize import actor_dict, article_dict, event_dict, toponym_dict
+from communique.serialize import (
+    actor_dict,
+    article_dict,
+    event_dict,
+    stored_event_dict,
+    toponym_dict,
+)
 from communique.store import (
     EventFilter,
     Store,
@@ -439,54 +445,7 @@ def _print_table(events: list[dict[str, Any]]) -> None:
 
 def _stored_event(row: dict[str, Any]) -> dict[str, Any]:
     """A store row in the same shape as ``communique code`` prints."""
-
-    def actor(prefix: str) -> dict[str, Any] | None:
-        if row[f"{prefix}_code"] is None:
-            return None
-        keys = ("text", "country", "agent", "code", "entity", "name")
-        return {("entity_id" if k == "entity" else k): row[f"{prefix}_{k}"] for k in keys}
-
-    loc = None
-    if row["location_name"] is not None:
-        loc = {
-            "name": row["location_name"],
-            "country": row["location_country"],
-            "lat": row["lat"],
-            "lon": row["lon"],
-            "geonameid": row["geonameid"],
-            "feature": row["location_feature"],
-        }
-
-    def span(name: str) -> list[int] | None:
-        start = row[f"{name}_start"]
-        return None if start is None else [start, row[f"{name}_end"]]
-
-    offsets = {n: span(n) for n in ("sentence", "source", "verb", "target")}
-    plain = (
-        "event_id",
-        "doc_id",
-        "sentence",
-        "cameo",
-        "cameo_name",
-        "goldstein",
-        "quad_class",
-        "plover_type",
-        "plover_mode",
-        "date_source",
-        "date_precision",
-        "confidence",
-        "rule",
-    )
-    event = {k: row[k] for k in plain}
-    date_value = row["event_date"]
-    event.update(
-        source=actor("source"),
-        target=actor("target"),
-        location=loc,
-        offsets=offsets,
-        date=date_value.isoformat() if date_value else None,
-    )
-    return event
+    return stored_event_dict(row)
 
 
 @app.command()
