@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DB ?= communique.duckdb
 
-.PHONY: install demo test lint types pytest clean data
+.PHONY: install demo test lint types pytest clean data chromium
 
 $(STAMP): pyproject.toml requirements-model.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,8 +28,19 @@ lint: $(STAMP)
 types: $(STAMP)
 	$(BIN)/mypy --strict src/communique
 
-pytest: $(STAMP)
+pytest: $(STAMP) chromium
 	$(BIN)/pytest
+
+# The dashboard's browser test drives Debian's chromium (Playwright's own download does not
+# work offline); install it when missing and we are root with apt, else the test skips.
+chromium:
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null \
+	    || { DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null \
+	         && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; } \
+	    || echo "chromium could not be installed: the browser test will skip"; \
+	  else echo "no /usr/bin/chromium (needs root and apt-get): the browser test will skip"; fi; }
 
 test: lint types pytest
 

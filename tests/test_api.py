@@ -222,25 +222,25 @@ def test_code_and_ingest_through_the_pipeline(writer: TestClient, resources: Res
     auth = {"X-API-Token": TOKEN}
     docs = {
         "documents": [
-            {"doc_id": "china-iran", "content": SAMPLE},
+            {"doc_id": "samples/china-iran.txt", "content": SAMPLE},
             {"doc_id": "empty", "content": "<html><body></body></html>", "kind": "html"},
         ],
         "published": "2023-07-24",
     }
     coded = writer.post("/api/v1/code", json=docs, headers=auth).json()
-    assert [d["article"]["doc_id"] for d in coded["documents"]] == ["china-iran"]
+    assert [d["article"]["doc_id"] for d in coded["documents"]] == ["samples/china-iran.txt"]
     assert coded["errors"] == [
         {"doc_id": "empty", "error": "no article text found after extraction"}
     ]
     events = coded["documents"][0]["events"]
-    doc = Document("china-iran", SAMPLE, "text", published=date(2023, 7, 24))
+    doc = Document("samples/china-iran.txt", SAMPLE, "text", published=date(2023, 7, 24))
     expected = [event_dict(e) for e in code_document(doc, resources).events]
     assert events == json.loads(json.dumps(expected)) and len(events) > 3  # `communique code`
     first = writer.post("/api/v1/ingest", json=docs, headers=auth).json()
     assert (first["stored"], first["unchanged"], first["events"]) == (1, 0, len(events))
     again = writer.post("/api/v1/ingest", json=docs, headers={"Authorization": f"Bearer {TOKEN}"})
     assert (again.json()["stored"], again.json()["unchanged"]) == (0, 1)  # idempotent
-    stored = writer.get("/api/v1/articles/china-iran").json()
+    stored = writer.get("/api/v1/articles/samples%2Fchina-iran.txt").json()  # ids with /
     assert [e["cameo"] for e in stored["events"]] == [e["cameo"] for e in events]
 
 

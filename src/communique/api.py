@@ -620,7 +620,7 @@ def _add_read_routes(app: FastAPI, state: _State) -> None:
             rows = analytics.event_places(store, where=where, limit=size)
         return _plain({"places": rows})
 
-    @app.get("/api/v1/articles/{doc_id}", response_model=ArticleOut)
+    @app.get("/api/v1/articles/{doc_id:path}", response_model=ArticleOut)
     def article(doc_id: str) -> Any:
         """A stored article with its mentions and events; every offset (``start_char``,
         ``offsets.source/verb/target``) is into ``article.text`` (the title, then the body)."""

@@ -7,6 +7,10 @@
   const PAGE = 50;
   const QUAD = ["", "verbal cooperation", "material cooperation", "verbal conflict", "material conflict"];
   const state = { cursor: null, shown: 0, chart: null, selectedRow: null, world: null };
+  // Each view draws only the answer to its latest request (searches can overlap).
+  const latest = { events: 0, places: 0, timeline: 0, article: 0 };
+  const ticket = (view) => ++latest[view];
+  const stale = (view, n) => latest[view] !== n;
 
   const $ = (id) => document.getElementById(id);
 
@@ -82,13 +86,15 @@
     params.set("limit", String(PAGE));
     if (more && state.cursor) params.set("cursor", state.cursor);
     const body = $("events").querySelector("tbody");
-    if (!more) {
-      body.replaceChildren();
-      state.shown = 0;
-    }
+    const n = ticket("events");
     status("loading events...");
     try {
       const page = await getJSON(`${API}/events?${params}`);
+      if (stale("events", n)) return;
+      if (!more) {
+        body.replaceChildren();
+        state.shown = 0;
+      }
       for (const event of page.events) body.appendChild(eventRow(event));
       state.shown += page.events.length;
       state.cursor = page.next_cursor;
@@ -150,7 +156,8 @@
       .join(" · ");
     $("article-meta").textContent = meta;
     const text = $("article-text");
-    text.replaceChildren(highlighted(article.text || "", chosen));
+    if (article.text) text.replaceChildren(highlighted(article.text, chosen));
+    else text.textContent = "(no text stored: these events were imported)";
     const list = $("article-events");
     list.replaceChildren();
     for (const event of view.events) {
@@ -166,8 +173,10 @@
   }
 
   async function showArticle(docId, eventId) {
+    const n = ticket("article");
     try {
       const view = await getJSON(`${API}/articles/${encodeURIComponent(docId)}`);
+      if (stale("article", n)) return;
       renderArticle(view, eventId);
     } catch (err) {
       status(`article: ${err.message}`);
@@ -183,8 +192,10 @@
       if (params.get(key)) query.set(key, params.get(key));
     }
     const path = `${API}/dyads/${encodeURIComponent(source)}/${encodeURIComponent(target)}/timeline`;
+    const n = ticket("timeline");
     try {
       const data = await getJSON(`${path}?${query}`);
+      if (stale("timeline", n)) return;
       drawTimeline(data);
     } catch (err) {
       status(`timeline: ${err.message}`);
@@ -243,7 +254,14 @@
   const project = (lon, lat) => [((lon + 180) * 2).toFixed(2), ((90 - lat) * 2).toFixed(2)];
 
   function ringPath(ring) {
-    return ring.map(([lon, lat], i) => `${i ? "L" : "M"}${project(lon, lat).join(",")}`).join("") + "Z";
+    // a jump of more than 180 degrees crosses the antimeridian: start a new subpath there
+    let last = null;
+    const parts = ring.map(([lon, lat]) => {
+      const move = last === null || Math.abs(lon - last) > 180;
+      last = lon;
+      return `${move ? "M" : "L"}${project(lon, lat).join(",")}`;
+    });
+    return parts.join("") + "Z";
   }
 
   async function drawWorld() {
@@ -272,8 +290,10 @@
   async function loadPlaces() {
     const params = filters();
     params.set("limit", "500");
+    const n = ticket("places");
     try {
       const data = await getJSON(`${API}/places?${params}`);
+      if (stale("places", n)) return;
       const group = $("points");
       group.replaceChildren();
       const most = Math.max(1, ...data.places.map((p) => p.events));
