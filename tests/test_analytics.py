@@ -197,3 +197,37 @@ def test_events_near_across_the_antimeridian(tmp_path: Path) -> None:
         [row] = an.events_near(st, -16.5, -179.95, 50)
         assert row["distance_km"] == pytest.approx(_haversine(-16.5, -179.95, -16.5, 179.95))
         assert an.events_near(st, -16.5, 179.0, 50) == []
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 9, 20])
+def test_events_page_walks_the_store_order(store: Store, size: int) -> None:
+    undated = f.result("a6", [f.event("a6", "CHN", "IRN", "042", None, sentence="Undated.")])
+    store.save(undated)  # an undated report sorts last, and pages past the dated ones
+    pages, after = [], None
+    while True:
+        page = an.events_page(store, EventFilter(), size=size, after=after)
+        assert len(page.rows) <= size
+        pages.append([r["event_id"] for r in page.rows])
+        if page.next_key is None:
+            break
+        after = page.next_key
+    walked = [event_id for ids in pages for event_id in ids]
+    assert walked == [r["event_id"] for r in store.events(EventFilter())]
+    assert len(walked) == 10 and len(pages) == -(-10 // size)
+
+
+def test_events_page_filters_and_places_and_article_view(store: Store) -> None:
+    page = an.events_page(store, EventFilter(source="CHN", place="irn"), size=5)
+    assert [(r["doc_id"], r["location_name"]) for r in page.rows] == [
+        ("a1", "Tehran"),
+        ("a3", "Isfahan"),
+    ]
+    places = an.event_places(store)
+    assert [(p.name, p.events) for p in places] == [("Isfahan", 1), ("Tehran", 1)]
+    assert an.drill_down(store, places[1]) == store.events(EventFilter(place="Tehran"))
+    view = an.article_view(store, "a2")
+    assert view is not None and an.article_view(store, "nope") is None
+    assert [e["cameo"] for e in view.events] == ["112", "163"]
+    text = view.article["text"]
+    spans = [text[e["verb_start"] : e["verb_end"]] for e in view.events]
+    assert spans == [text[4:7], text[104:107]]
