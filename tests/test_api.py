@@ -11,16 +11,15 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
-from communique import api
+from communique import api, cli
 from communique.api import ApiSettings, create_app
 from communique.model import Document
 from communique.pipeline import Resources, code_document
 from communique.serialize import event_dict
 from communique.store import open_store
 from tests.api_store import HOSTILE_ID, HOSTILE_TITLE, build_store
-
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 TOKEN = "s3cret-token"  # noqa: S105 - a test token
 SAMPLE = (Path(__file__).resolve().parent.parent / "samples" / "000_china_iran.txt").read_text()
@@ -273,3 +272,11 @@ def test_openapi_schema_and_security_headers(client: TestClient) -> None:
     assert "script-src 'self'" in page.headers["content-security-policy"]
     assert page.headers["x-content-type-options"] == "nosniff"
     assert client.get("/static/vendor/chart.umd.min.js").status_code == 200
+
+
+def test_serve_refuses_a_missing_store_when_read_only(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli.app, ["serve", "--db", str(tmp_path / "no.duckdb"), "--read-only"]
+    )
+    assert result.exit_code == 1
+    assert "no such store" in result.output
