@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import inspect
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -280,3 +282,25 @@ def test_serve_refuses_a_missing_store_when_read_only(tmp_path: Path) -> None:
     )
     assert result.exit_code == 1
     assert "no such store" in result.output
+
+
+def test_serve_stops_with_3_when_another_process_writes_the_store(tmp_path: Path) -> None:
+    db = tmp_path / "held.duckdb"
+    open_store(db).close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(db)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        result = CliRunner().invoke(cli.app, ["serve", "--db", str(db)])
+        assert result.exit_code == 3
+        assert "is being written by another communique process" in result.output
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+HOLD = (  # another process that holds the store open for writing
+    "import sys, time, duckdb; c = duckdb.connect(sys.argv[1]); print('held', flush=True);"
+    " time.sleep(60)"
+)

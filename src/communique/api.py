@@ -284,7 +284,7 @@ def _code(state: _State, body: DocumentsIn) -> tuple[list[Any], list[DocumentErr
 class _BodyLimit:
     """Answer 413 to a request body over ``limit`` bytes, declared or streamed."""
 
-    def __init__(self, app: AsgiApp, limit: int) -> None:
+    def __init__(self, app: AsgiApp, *, limit: int) -> None:
         self.app = app
         self.limit = limit
 
@@ -386,15 +386,8 @@ def create_app(settings: ApiSettings, *, resources: Resources | None = None) -> 
     def dashboard() -> FileResponse:
         return FileResponse(DASHBOARD / "index.html", media_type="text/html")
 
-    app.add_middleware(_BodyLimitMiddleware, limit=settings.max_body_bytes)
+    app.add_middleware(_BodyLimit, limit=settings.max_body_bytes)
     return app
-
-
-class _BodyLimitMiddleware(_BodyLimit):
-    """:class:`_BodyLimit` in the ``add_middleware`` form (``cls(app, **options)``)."""
-
-    def __init__(self, app: AsgiApp, *, limit: int) -> None:
-        super().__init__(app, limit)
 
 
 def _add_routes(app: FastAPI, state: _State) -> None:
