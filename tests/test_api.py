@@ -6,11 +6,13 @@ import inspect
 import json
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
@@ -21,7 +23,7 @@ from communique.model import Document
 from communique.pipeline import Resources, code_document
 from communique.serialize import event_dict
 from communique.store import open_store
-from tests.api_store import HOSTILE_ID, HOSTILE_TITLE, build_store
+from tests.api_store import HOSTILE_ID, HOSTILE_TITLE, LiveServer, build_store
 
 TOKEN = "s3cret-token"  # noqa: S105 - a test token
 SAMPLE = (Path(__file__).resolve().parent.parent / "samples" / "000_china_iran.txt").read_text()
@@ -304,3 +306,30 @@ HOLD = (  # another process that holds the store open for writing
     "import sys, time, duckdb; c = duckdb.connect(sys.argv[1]); print('held', flush=True);"
     " time.sleep(60)"
 )
+
+
+def test_reads_go_on_while_the_server_ingests(tmp_path: Path, resources: Resources) -> None:
+    db = build_store(tmp_path / "live.duckdb")
+    samples = Path(__file__).resolve().parent.parent / "samples"
+    docs = [
+        {
+            "doc_id": p.name,
+            "content": p.read_text(),
+            "kind": "html" if p.suffix == ".html" else "text",
+        }
+        for p in sorted(samples.glob("00[0-3]_*"))
+    ]
+    app = create_app(ApiSettings(db=db), resources=resources)
+    with LiveServer(app) as live, httpx.Client(base_url=live.url, timeout=60) as http:
+        answers: list[httpx.Response] = []
+        writer = threading.Thread(
+            target=lambda: answers.append(http.post("/api/v1/ingest", json={"documents": docs}))
+        )
+        writer.start()
+        reads = []
+        while writer.is_alive():
+            reads.append(http.get("/api/v1/events", params={"limit": 5}).status_code)
+        writer.join()
+        assert answers[0].status_code == 200
+        assert (answers[0].json()["stored"], answers[0].json()["events"] > 9) == (4, True)
+        assert reads and set(reads) == {200}  # every read answered during the ingest
