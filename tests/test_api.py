@@ -333,3 +333,9 @@ def test_reads_go_on_while_the_server_ingests(tmp_path: Path, resources: Resourc
         assert answers[0].status_code == 200
         assert (answers[0].json()["stored"], answers[0].json()["events"] > 9) == (4, True)
         assert reads and set(reads) == {200}  # every read answered during the ingest
+
+
+def test_no_page_loads_from_a_cdn(client: TestClient) -> None:
+    assert client.get("/docs").status_code == 404 and client.get("/api/docs").status_code == 404
+    page = client.get("/").text
+    assert "http://" not in page and "https://" not in page  # every script and style is ours

@@ -367,7 +367,7 @@ def create_app(settings: ApiSettings, *, resources: Resources | None = None) -> 
         version=__version__,
         summary="Coded political events (CAMEO, PLOVER) from news pages.",
         lifespan=lifespan,
-        docs_url="/api/docs",
+        docs_url=None,  # Swagger UI would load from a CDN; the schema is at /openapi.json
         redoc_url=None,
     )
     app.state.communique = state
