@@ -455,6 +455,9 @@ def _stored_event(row: dict[str, Any]) -> dict[str, Any]:
             "lon": row["lon"],
             "geonameid": row["geonameid"],
             "feature": row["location_feature"],
+            "admin1": row.get("location_admin1"),
+            "feature_class": row.get("location_feature_class"),
+            "precision": row["location_feature"],
         }
 
     def span(name: str) -> list[int] | None:
