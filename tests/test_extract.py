@@ -444,3 +444,22 @@ def test_an_earlier_article_wins_over_a_longer_footer(rules: BoilerplateRules) -
     cleaned = clean_text(text, rules=rules)
     assert cleaned.paragraphs == (article,)
     assert cleaned.title == "Man Stabbed In Berlin"
+
+
+def test_a_heading_ending_on_a_minor_word_is_a_cut_sentence(rules: BoilerplateRules) -> None:
+    first = "Officials in the capital said on Monday that the talks would go on."
+    last = "site, which he started ten years ago, says that he retired at the age of 38."
+    text = f"{first}\n\nThe blogger behind the\n\nRoot Of Good\n\n{last}"
+    cleaned = clean_text(text, rules=rules)
+    assert cleaned.paragraphs == (first, "The blogger behind the", "Root Of Good", last)
+
+
+def test_japanese_sentences_are_body_and_menu_lines_are_not(rules: BoilerplateRules) -> None:
+    body = (
+        "Kindle書籍を読む場合は、一般的にスマホやタブレットで読むことが多いと思います。",
+        "そんな用途を考慮してか、パソコン用のデスクトップアプリが用意されています。",
+    )
+    text = "\n".join(["サイトマップ", "プライバシーポリシー", *body, "関連記事", "新着記事"])
+    cleaned = clean_text(text, rules=rules)
+    assert cleaned.paragraphs == body  # (the first menu line is taken for the title)
+    assert cleaned.removed == ("プライバシーポリシー", "関連記事", "新着記事")

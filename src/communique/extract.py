@@ -65,7 +65,10 @@ _SEPARATOR = 25  # the weight of a line that parts the article from what follows
 _CONTINUING = frozenset(",.;:)!?\u201d")
 _HTML_DROPPED = frozenset({CAPTION, DATELINE, COUNTER, PROMO})  # trafilatura keeps list items
 
-_WORD = re.compile(r"[^\W_]+(?:['\u2019.&-][^\W_]+)*")
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # kana and Han: no spaces
+# A word: a run of letters or digits (with inner apostrophes, dots, hyphens), or one kana or
+# Han character (Chinese and Japanese write no spaces; a character stands for a short word).
+_WORD = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+(?:['\u2019.&-][^\W_{_CJK}]+)*")
 _TERMINAL = re.compile(r"""[.!?\u2026\u3002\uff01\uff1f][\s"'\u201d\u2019\u00bb)\]]*$""")
 _INNER_PUNCT = re.compile(r"[,.;:!?\u3001\u3002\uff0c]")
 _QUOTES = re.compile(r"[\"“”«»]")
@@ -343,7 +346,7 @@ def _continues(previous: str, line: str, rules: BoilerplateRules) -> bool:
     if line[0] in _CONTINUING:  # no line starts with a comma: a fragment split off at a link
         return True
     if len(previous) < 40:
-        return len(previous.split()) >= 3 and line[0].islower() and not _TERMINAL.search(line)
+        return False
     last_word = previous.split()[-1].lower()
     joiner = previous[-1] in ",;:-(\u2013\u2014"
     return line[0].islower() or joiner or last_word in rules.minor_words
@@ -542,8 +545,11 @@ def _belongs(
     before = index - 1 if index else None
     after = index + 1 if index + 1 < len(lines) else None
     body_before = before is not None and kinds[before] == BODY
+    last = line.words[-1].lower() if line.words else ""
     cut = (
         line.text[:1].islower()
+        or line.text[-1:] in ",;:-(\u2013\u2014"
+        or last in rules.minor_words
         or (body_before and before is not None and not lines[before].terminal)
         or (after is not None and lines[after].text[:1].islower())
         or (after is not None and lines[after].text[:1] in _CONTINUING)
