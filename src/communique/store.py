@@ -38,6 +38,7 @@ from communique.pipeline import Result
 __all__ = [
     "EVENT_COLUMNS",
     "HAVERSINE_SQL",
+    "LATER_EVENT_COLUMNS",
     "MIGRATIONS",
     "SCHEMA_VERSION",
     "EventFilter",
@@ -192,6 +193,8 @@ EVENT_COLUMNS = (
     "location_feature_class",
 )
 
+# Event columns added after schema 2: a staged table (an older export) may lack them.
+LATER_EVENT_COLUMNS = frozenset({"location_admin1", "location_feature_class"})
 # Built from the constant column list only; all values are bound parameters.
 _INSERT_EVENT = "INSERT INTO events VALUES (" + ", ".join("?" * len(EVENT_COLUMNS)) + ")"  # noqa: S608
 _ARTICLE_COLUMNS = (
@@ -505,7 +508,8 @@ class Store:
     def load_staged(self, staged: str) -> int:
         """Insert the events of the temporary table ``staged`` (EVENT_COLUMNS plus ``url``,
         ``source_domain``, ``title``, ``published``, ``language``), with a bare article row for
-        each new doc_id; events already stored are kept. Returns the events added."""
+        each new doc_id; events already stored are kept. Returns the events added.
+        ``LATER_EVENT_COLUMNS`` the table lacks are stored empty."""
         if not staged.isidentifier():
             raise ValueError(f"{staged!r} is not a table name")
         before = self.count("events")
@@ -516,7 +520,11 @@ class Store:
                 " any_value(title), any_value(published), NULL, NULL, NULL, any_value(language),"
                 f" '', 0, NULL FROM {staged} GROUP BY doc_id ON CONFLICT DO NOTHING"
             )
-            columns = ", ".join(EVENT_COLUMNS)
+            present = {str(row[0]) for row in con.execute(f"DESCRIBE {staged}").fetchall()}
+            columns = ", ".join(
+                f"NULL AS {c}" if c in LATER_EVENT_COLUMNS and c not in present else c
+                for c in EVENT_COLUMNS
+            )
             con.execute(
                 f"INSERT INTO events SELECT {columns} FROM {staged} ON CONFLICT DO NOTHING"  # noqa: S608
             )
