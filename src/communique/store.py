@@ -10,6 +10,10 @@ Schema versions (``meta.schema_version``); an older file is migrated in place wh
 1. ``articles``, ``mentions``, ``events``.
 2. ``articles.source_domain`` and ``articles.duplicate_of``; ``event_clusters``,
    ``cluster_events``, ``cluster_dirty``; the ``locations`` view.
+3. ``events.location_admin1`` (the place's first-level admin area, by name) and
+   ``events.location_feature_class`` (GeoNames class: "P" city, "A" admin area or country),
+   filled for stored events from the shipped gazetteer by ``geonameid``; the ``locations``
+   view shows both.
 """
 
 from __future__ import annotations
@@ -27,12 +31,14 @@ from urllib.parse import urlsplit
 import duckdb
 
 from communique.clusters import SOURCE_KEY, TARGET_KEY, ClusterConfig, rebuild_clusters
+from communique.geo import load_gazetteer
 from communique.model import Actor, Article, Event, Mention
 from communique.pipeline import Result
 
 __all__ = [
     "EVENT_COLUMNS",
     "HAVERSINE_SQL",
+    "LATER_EVENT_COLUMNS",
     "MIGRATIONS",
     "SCHEMA_VERSION",
     "EventFilter",
@@ -46,7 +52,7 @@ __all__ = [
     "source_domain",
 ]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Version 1, exactly as communique 0.1.0 created it; newer versions are migrations on top.
 _SCHEMA_V1 = """
@@ -105,9 +111,41 @@ def _migrate_to_2(con: duckdb.DuckDBPyConnection) -> None:
             con.execute("UPDATE articles SET source_domain = ? WHERE doc_id = ?", [domain, doc_id])
 
 
+_MIGRATION_3 = """
+ALTER TABLE events ADD COLUMN location_admin1 VARCHAR;
+ALTER TABLE events ADD COLUMN location_feature_class VARCHAR;
+CREATE OR REPLACE VIEW locations AS
+    SELECT geonameid, location_name AS name, location_country AS country, lat, lon,
+           location_feature AS feature, location_admin1 AS admin1,
+           location_feature_class AS feature_class, count(*) AS events
+    FROM events WHERE location_name IS NOT NULL GROUP BY ALL;
+"""
+
+
+def _migrate_to_3(con: duckdb.DuckDBPyConnection) -> None:
+    """Add the two location columns; fill them for stored events from the gazetteer."""
+    con.execute(_MIGRATION_3)
+    row = con.execute("SELECT count(*) FROM events WHERE geonameid IS NOT NULL").fetchone()
+    if not row or not row[0]:
+        return
+    known = {
+        p.geonameid: (p.admin1, p.feature_class)
+        for places in load_gazetteer().by_name.values()
+        for p in places
+        if p.geonameid is not None
+    }
+    stored = con.execute("SELECT DISTINCT geonameid FROM events WHERE geonameid IS NOT NULL")
+    values = [[*known[gid], gid] for (gid,) in stored.fetchall() if gid in known]
+    con.executemany(
+        "UPDATE events SET location_admin1 = ?, location_feature_class = ? WHERE geonameid = ?",
+        values,
+    )
+
+
 # (version reached, step): each step upgrades the schema from the version before it.
 MIGRATIONS: tuple[tuple[int, Callable[[duckdb.DuckDBPyConnection], None]], ...] = (
     (2, _migrate_to_2),
+    (3, _migrate_to_3),
 )
 
 EVENT_COLUMNS = (
@@ -151,8 +189,12 @@ EVENT_COLUMNS = (
     "target_start",
     "target_end",
     "rule",
+    "location_admin1",
+    "location_feature_class",
 )
 
+# Event columns added after schema 2: a staged table (an older export) may lack them.
+LATER_EVENT_COLUMNS = frozenset({"location_admin1", "location_feature_class"})
 # Built from the constant column list only; all values are bound parameters.
 _INSERT_EVENT = "INSERT INTO events VALUES (" + ", ".join("?" * len(EVENT_COLUMNS)) + ")"  # noqa: S608
 _ARTICLE_COLUMNS = (
@@ -273,6 +315,8 @@ def _event_row(event: Event) -> list[Any]:
         off.target.start if off.target else None,
         off.target.end if off.target else None,
         event.rule,
+        loc.admin1 if loc else None,
+        loc.feature_class if loc else None,
     ]
 
 
@@ -466,7 +510,8 @@ class Store:
     def load_staged(self, staged: str) -> int:
         """Insert the events of the temporary table ``staged`` (EVENT_COLUMNS plus ``url``,
         ``source_domain``, ``title``, ``published``, ``language``), with a bare article row for
-        each new doc_id; events already stored are kept. Returns the events added."""
+        each new doc_id; events already stored are kept. Returns the events added.
+        ``LATER_EVENT_COLUMNS`` the table lacks are stored empty."""
         if not staged.isidentifier():
             raise ValueError(f"{staged!r} is not a table name")
         before = self.count("events")
@@ -477,7 +522,11 @@ class Store:
                 " any_value(title), any_value(published), NULL, NULL, NULL, any_value(language),"
                 f" '', 0, NULL FROM {staged} GROUP BY doc_id ON CONFLICT DO NOTHING"
             )
-            columns = ", ".join(EVENT_COLUMNS)
+            present = {str(row[0]) for row in con.execute(f"DESCRIBE {staged}").fetchall()}
+            columns = ", ".join(
+                f"NULL AS {c}" if c in LATER_EVENT_COLUMNS and c not in present else c
+                for c in EVENT_COLUMNS
+            )
             con.execute(
                 f"INSERT INTO events SELECT {columns} FROM {staged} ON CONFLICT DO NOTHING"  # noqa: S608
             )
