@@ -41,6 +41,7 @@ __all__ = [
     "StoreLockedError",
     "check_not_locked",
     "content_hash",
+    "event_rows",
     "filter_sql",
     "open_store",
     "source_domain",
@@ -274,6 +275,12 @@ def _event_row(event: Event) -> list[Any]:
     ]
 
 
+def event_rows(result: Result) -> list[list[Any]]:
+    """The ``events`` table rows (``EVENT_COLUMNS``) of a coded article, one per event id."""
+    rows = {r[0]: r for r in (_event_row(e) for e in result.events)}
+    return list(rows.values())
+
+
 def _mention_row(doc_id: str, m: Mention) -> list[Any]:
     a = m.actor
     return [
@@ -458,8 +465,7 @@ class Store:
             self._mark_dirty(plan.duplicate_of)
             return
         self._insert_rows("mentions", [_mention_row(a.doc_id, m) for m in result.mentions])
-        rows = {r[0]: r for r in (_event_row(e) for e in result.events)}
-        self._insert_rows("events", list(rows.values()))
+        self._insert_rows("events", event_rows(result))
         self._mark_dirty(a.doc_id)
 
     def _insert_rows(self, table: str, rows: list[list[Any]]) -> None:

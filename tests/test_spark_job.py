@@ -1,0 +1,119 @@
+"""communique on Spark (local[2]): the same events as one machine, in the export's Parquet."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from communique.export import export_column_types, export_events, import_events
+from communique.ingest import InputError, iter_documents
+from communique.pipeline import Resources, process_documents
+from communique.spark_job import SparkJob, run_job, session
+from communique.store import open_store
+from tests.conftest import REPO
+
+pytest.importorskip("pyspark")
+pytestmark = pytest.mark.skipif(shutil.which("java") is None, reason="Spark needs Java")
+
+DAY = date(2024, 3, 5)
+PAGE = (
+    "<html><head><title>{title}</title></head><body><article><h1>{title}</h1>"
+    "<p>{body}</p></article></body></html>"
+)
+BODY = (
+    "India and Pakistan agreed on Tuesday to resume talks on the disputed border region. "
+    "Rebels attacked a police station in northern Mali on Monday, killing three officers."
+)
+
+
+def _warc(path: Path) -> None:
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=True)
+    headers = [("Content-Type", "text/html; charset=utf-8")]
+    http = StatusAndHeaders("200 OK", headers, protocol="HTTP/1.1")
+    page = PAGE.format(title="Talks resume", body=BODY).encode("utf-8")
+    record = writer.create_warc_record(
+        "https://news.example/talks", "response", payload=io.BytesIO(page), http_headers=http
+    )
+    writer.write_record(record)
+    path.write_bytes(out.getvalue())
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """Text, HTML and JSONL samples, and a WARC: one file each, every input kind."""
+    folder = tmp_path_factory.mktemp("spark-inputs")
+    for name in ("000_china_iran.txt", "001_kharkiv_shelling.html", "004_world_briefs.jsonl"):
+        shutil.copy(REPO / "samples" / name, folder / name)
+    _warc(folder / "crawl.warc.gz")
+    return [str(folder)]
+
+
+@pytest.fixture(scope="module")
+def single_machine(
+    inputs: list[str], resources: Resources, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """What `communique ingest` and `communique export --format parquet` write."""
+    folder = tmp_path_factory.mktemp("single")
+    with open_store(folder / "store.duckdb") as store:
+        for result in process_documents(iter_documents(inputs), resources, default_published=DAY):
+            assert not isinstance(result, InputError)
+            store.save(result)
+        store.recluster()
+        export_events(store, folder / "parquet", fmt="parquet")
+    return folder / "parquet"
+
+
+@pytest.fixture(scope="module")
+def spark_output(inputs: list[str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    output = tmp_path_factory.mktemp("spark") / "parquet"
+    spark = session("local[2]")
+    try:
+        job = SparkJob(inputs=tuple(inputs), output=str(output), published=DAY, partitions=2)
+        report = run_job(spark, job)
+    finally:
+        spark.stop()
+    assert (report.files, report.documents, report.failed) == (4, 6, ())
+    yield output
+
+
+def _events(folder: Path) -> list[tuple[Any, ...]]:
+    rows = duckdb.sql(
+        "SELECT event_id, doc_id, cameo, source_code, target_code, event_date, location_name,"
+        " verb_start, year, month FROM read_parquet(?, hive_partitioning = true)"
+        " ORDER BY event_id",
+        params=[str(folder / "**" / "*.parquet")],
+    ).fetchall()
+    return [(*row[:-2], int(row[-2]), int(row[-1])) for row in rows]
+
+
+def test_spark_output_equals_the_single_machine_output(
+    single_machine: Path, spark_output: Path
+) -> None:
+    expected = _events(single_machine)
+    assert len(expected) > 20
+    assert _events(spark_output) == expected  # same ids, codes, actors, dates, places
+    assert {r[1] for r in expected} >= {"https://news.example/talks", "briefs-2023-09-05-syria"}
+    assert all((r[5].year, r[5].month) == (r[8], r[9]) for r in expected)  # year=/month=
+
+
+def test_spark_output_has_the_export_schema_and_imports(spark_output: Path, tmp_path: Path) -> None:
+    described = duckdb.sql(
+        "DESCRIBE SELECT * EXCLUDE (year, month) FROM read_parquet(?, hive_partitioning = true)",
+        params=[str(spark_output / "**" / "*.parquet")],
+    ).fetchall()
+    types = {str(name): str(kind) for name, kind, *_ in described}
+    assert types == export_column_types()
+    with open_store(tmp_path / "imported.duckdb") as store:
+        added = import_events(store, spark_output, fmt="parquet")
+        assert added == len(_events(spark_output))
+        assert store.recluster() > 0
