@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import io
 import shutil
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pytest
+from typer.testing import CliRunner
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from communique.cli import app
 from communique.export import export_column_types, export_events, import_events
 from communique.ingest import InputError, iter_documents
 from communique.pipeline import Resources, process_documents
-from communique.spark_job import SparkJob, run_job, session
 from communique.store import open_store
 from tests.conftest import REPO
 
@@ -74,16 +74,15 @@ def single_machine(
 
 
 @pytest.fixture(scope="module")
-def spark_output(inputs: list[str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def spark_output(inputs: list[str], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`communique spark` in local[2] mode, two partitions."""
     output = tmp_path_factory.mktemp("spark") / "parquet"
-    spark = session("local[2]")
-    try:
-        job = SparkJob(inputs=tuple(inputs), output=str(output), published=DAY, partitions=2)
-        report = run_job(spark, job)
-    finally:
-        spark.stop()
-    assert (report.files, report.documents, report.failed) == (4, 6, ())
-    yield output
+    args = ["spark", "--input", inputs[0], "--output", str(output), "--master", "local[2]"]
+    args += ["--partitions", "2", "--published", DAY.isoformat()]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "events of 6 documents (4 input files, 0 failed)" in result.output
+    return output
 
 
 def _events(folder: Path) -> list[tuple[Any, ...]]:
