@@ -24,7 +24,9 @@ Reported, in one run:
 - (b) ``ingest_s``: the whole ``communique ingest corpus.jsonl --db NEW --workers N --quiet``
   command (start-up, model loading, extraction, parse, actors, events, where/when, store,
   clustering) in a child process, wall time;
-- (c) ``ratio``: b / a; and ``peak_rss_mb`` of the ingest's main process and the largest of its
+- (c) ``ratio``: b / a (wall time), ``cpu_ratio`` the same in CPU seconds (user + system, of
+  the bench process and of its waited-for children: less moved by other work on the machine);
+  and ``peak_rss_mb`` of the ingest's main process and the largest of its
   worker processes (``resource.getrusage`` max RSS, self and children).
 """
 
@@ -129,25 +131,37 @@ def parsed_texts(corpus: Path) -> list[str]:
     return texts
 
 
-def bare_parse(texts: list[str], workers: int) -> float:
-    """(a): the pipeline ingest loads (same components), the same batch size, no model load."""
+def _cpu_s() -> float:
+    """CPU seconds (user + system) of this process and of its children waited for so far:
+    unlike wall time, barely moved by other programs sharing the machine."""
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def bare_parse(texts: list[str], workers: int) -> tuple[float, float]:
+    """(a): the pipeline ingest loads (same components), the same batch size, no model load;
+    wall and CPU seconds."""
     config = Config()
     nlp = load_nlp(config)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _cpu_s()
     for _ in nlp.pipe(texts, batch_size=config.batch_size, n_process=workers):
         pass
-    return time.perf_counter() - start
+    return time.perf_counter() - start, _cpu_s() - cpu
 
 
-def ingest(corpus: Path, db: Path, workers: int, report: Path) -> float:
-    """Run the ingest command in a child process; its peak memory goes to ``report``."""
+def ingest(corpus: Path, db: Path, workers: int, report: Path) -> tuple[float, float]:
+    """Run the ingest command in a child process (wall and CPU seconds); its peak memory goes
+    to ``report``."""
     import subprocess
 
     args = [sys.executable, __file__, "--child", str(report), "ingest", str(corpus),
             "--db", str(db), "--workers", str(workers), "--quiet"]  # fmt: skip
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _cpu_s()
     subprocess.run(args, check=True)  # noqa: S603
-    return time.perf_counter() - start
+    return time.perf_counter() - start, _cpu_s() - cpu
 
 
 def child(report: Path, argv: list[str]) -> None:
@@ -188,13 +202,16 @@ def run(shared: Path, n: int, workers: list[int], folder: Path) -> dict[str, Any
         "components": list(load_nlp(Config()).pipe_names),
     }
     for w in workers:
-        parse_s = bare_parse(texts, w)
+        parse_s, parse_cpu = bare_parse(texts, w)
         report = folder / f"rss-{w}.json"
-        ingest_s = ingest(corpus, folder / f"bench-{w}.duckdb", w, report)
+        ingest_s, ingest_cpu = ingest(corpus, folder / f"bench-{w}.duckdb", w, report)
         figures[f"workers_{w}"] = {
             "parse_s": round(parse_s, 1),
             "ingest_s": round(ingest_s, 1),
             "ratio": round(ingest_s / parse_s, 2),
+            "parse_cpu_s": round(parse_cpu, 1),
+            "ingest_cpu_s": round(ingest_cpu, 1),
+            "cpu_ratio": round(ingest_cpu / parse_cpu, 2),
             "articles_per_s": round(len(texts) / ingest_s, 1),
             "peak_rss_mb": json.loads(report.read_text(encoding="utf-8")),
         }
