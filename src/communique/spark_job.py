@@ -35,7 +35,9 @@ from communique.ingest import InputError, input_files, iter_documents
 from communique.pipeline import load_resources, process_documents
 
 if TYPE_CHECKING:
-    from pyspark.sql import SparkSession  # type: ignore[import-not-found, unused-ignore]
+    from pyspark import Accumulator
+    from pyspark.sql import SparkSession
+    from pyspark.sql.types import StructType
 
 __all__ = ["SparkJob", "code_partition", "main", "run_job", "session", "spark_schema"]
 
@@ -63,7 +65,7 @@ class JobReport:
 
 
 def code_partition(
-    config: Config, published: date | None, coded: Any = None
+    config: Config, published: date | None, coded: Accumulator[int] | None = None
 ) -> Callable[[Iterable[str]], Iterator[tuple[Any, ...]]]:
     """The ``mapPartitions`` function: file paths in, export rows (plus year, month) out;
     an input error becomes a row without ``event_id``, its ``doc_id`` the input's path and its
@@ -103,9 +105,9 @@ _SPARK_TYPES = {
 }
 
 
-def spark_schema() -> Any:
+def spark_schema() -> StructType:
     """The export columns with Spark types (from the DuckDB types), then ``year``, ``month``."""
-    from pyspark.sql import types  # type: ignore[import-not-found, unused-ignore]
+    from pyspark.sql import types
 
     fields = [
         types.StructField(name, getattr(types, _SPARK_TYPES[kind])(), nullable=True)
