@@ -154,8 +154,6 @@ EVENT_COLUMNS = (
     "rule",
 )
 
-# Built from the constant column list only; all values are bound parameters.
-_INSERT_EVENT = "INSERT INTO events VALUES (" + ", ".join("?" * len(EVENT_COLUMNS)) + ")"  # noqa: S608
 _ARTICLE_COLUMNS = (
     "doc_id, content_hash, url, source_domain, title, published, section, caption, author,"
     " language, text, body_start, duplicate_of"
