@@ -30,6 +30,16 @@ def test_variants_are_deterministic_and_differ() -> None:
     assert sorted(first[1]) == sorted(other[1])  # the same paragraphs, shuffled
 
 
+def test_variants_take_their_own_pool_sentences() -> None:
+    article = extract_article(_article())
+    pool = [f"Pool sentence number {i} of the wire." for i in range(10)]
+    _, paragraphs = variant(article, 2, pool)
+    plain = variant(article, 2)[1]
+    extra = [p for p in paragraphs if p not in plain]
+    assert sorted(extra) == [f"{pool[0]} {pool[1]}", f"{pool[8]} {pool[9]}"]  # 8-11: wrapped
+    assert len(paragraphs) == len(plain) + 2
+
+
 def test_variant_pages_extract_back() -> None:
     title, paragraphs = variant(extract_article(_article()), 3)
     html = page(title, paragraphs, date(2024, 5, 1))
@@ -43,3 +53,4 @@ def test_bench_smoke(tmp_path: Path) -> None:
     figures = run(SHARED, 20, [1], tmp_path)
     assert figures["articles"] == 20
     assert figures["workers_1"]["ratio"] > 0
+    assert figures["workers_1"]["cpu_ratio"] > 0

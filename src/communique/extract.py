@@ -281,7 +281,7 @@ def detect_language(text: str, *, rules: BoilerplateRules) -> str:
 def _script_language(text: str) -> str | None:
     """The language of the script of most letters (of the first 2,000), when not Latin."""
     letters = [c for c in text[:4000] if c.isalpha()][:2000]
-    if not letters:
+    if not letters or max(letters) < "\u0250":  # all Latin (the common case): no counting
         return None
     counts = Counter(_script_of(c) for c in letters)
     if counts["kana"] >= 0.05 * len(letters):  # Japanese mixes kana with Han characters
@@ -410,7 +410,8 @@ def _is_counter(line: _Line, rules: BoilerplateRules) -> bool:
 def _is_promo(line: _Line, rules: BoilerplateRules) -> bool:
     """Read more / Related / share / subscribe / newsletter / cookie / copyright lines."""
     lowered = line.text.lower()
-    if any(_starts_with_phrase(lowered, p) for p in rules.promo_prefixes):
+    starts = lowered.startswith(rules.promo_prefixes)  # one C call rules most lines out
+    if starts and any(_starts_with_phrase(lowered, p) for p in rules.promo_prefixes):
         return True
     return len(line.words) <= 25 and any(p in lowered for p in rules.promo_phrases)
 

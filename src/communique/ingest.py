@@ -50,7 +50,7 @@ from communique.fetch import Fetched, Fetcher, FetchError
 from communique.model import Document
 from communique.warc import WarcError, WarcPage, WarcRecordError, iter_warc_pages
 
-__all__ = ["InputError", "decode_bytes", "iter_documents", "looks_like_html"]
+__all__ = ["InputError", "decode_bytes", "input_files", "iter_documents", "looks_like_html"]
 
 _KINDS = {
     ".html": "html",
@@ -122,6 +122,19 @@ def iter_documents(
             yield from _from_url(path, run)
         else:
             yield from _from_path(path, run)
+
+
+def input_files(paths: Sequence[str]) -> list[str]:
+    """The files :func:`iter_documents` reads for local ``paths``, in its order: directories
+    walked (a missing path or an unsupported file is kept: reading it reports the error)."""
+    files: list[str] = []
+    for path in paths:
+        target = Path(path)
+        if target.is_dir():
+            files += [str(child) for child in _walk(target)]
+        else:
+            files.append(path)
+    return files
 
 
 def _from_stdin(stream: TextIO, published: date | None) -> Document | InputError:
