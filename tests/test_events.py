@@ -162,3 +162,23 @@ def test_reported_speech_source(resources: Resources) -> None:
         "CHN",
         "IRN",
     )
+
+
+def test_unknown_source_passive(resources: Resources) -> None:
+    """ "Three soldiers were killed in ...": an attack with an unknown source ("---")."""
+    [event] = _code("Three Afghan soldiers were killed in an ambush in Kandahar.", resources)
+    assert (event.cameo, event.source.code, event.source.country) == ("190", "---", None)
+    assert event.target is not None and event.target.code == "AFGMIL"
+    assert event.offsets.source is None and event.offsets.target is not None
+    text = event.sentence
+    assert text[event.offsets.target.start : event.offsets.target.end] == "Afghan soldiers"
+    assert text[event.offsets.verb.start : event.offsets.verb.end] == "killed"
+    assert event.confidence == pytest.approx(0.45)
+
+
+def test_unknown_source_needs_material_conflict(resources: Resources) -> None:
+    """A non-actor subject of a cooperative verb gives no event; of a killing, an unknown one."""
+    assert _code("The report praised the Kenyan police.", resources) == []
+    assert _summary(_code("A roadside bomb killed two Iraqi policemen.", resources)) == [
+        ("183", "---", "IRQCOP")
+    ]

@@ -58,6 +58,8 @@ class CodingRules:
     event_nouns: Mapping[str, str]  # "hunger strike" -> 142, from data/event_nouns.jsonl
     post_deps: frozenset[str]
     confidence: Mapping[str, float]
+    unknown_source_roots: frozenset[str]  # "three soldiers were killed": no source, still an event
+    unknown_actor_code: str  # the code of the unknown source ("---", as PETRARCH writes it)
 
 
 def _event_nouns() -> dict[str, str]:
@@ -73,6 +75,7 @@ def load_coding_rules() -> CodingRules:
         event_nouns=_event_nouns(),
         request_codes=dict(raw["request_codes"]),
         third_location_code=str(raw["third_location_code"]),
+        unknown_actor_code=str(raw["unknown_actor_code"]),
         confidence={k: float(v) for k, v in raw["confidence"].items()},
         **sets,
     )
@@ -492,7 +495,7 @@ def _complement_target(
 class _Candidate:
     match: VerbMatch
     code: str
-    source: Mention
+    source: Mention | None  # None: unknown ("three soldiers were killed in an ambush")
     target: Mention | None
     inherited: bool
     intent: bool
@@ -500,8 +503,11 @@ class _Candidate:
 
 def _pairs(
     sources: Sequence[Mention], targets: Sequence[Mention], code: str, rules: CodingRules
-) -> Iterator[tuple[Mention, Mention | None]]:
-    if targets:
+) -> Iterator[tuple[Mention | None, Mention | None]]:
+    if not sources and code[:2] in rules.unknown_source_roots:
+        for t in targets:  # "three soldiers were killed": the attacker is unknown
+            yield None, t
+    elif targets:
         for s in sources:
             for t in targets:
                 yield s, t
@@ -610,6 +616,8 @@ def _candidates(
     targets = find_target(verb, mentions, rules, sources) or _complement_target(
         verb, mentions, rules, sources
     )
+    if not sources and not targets:
+        targets = _passive_subject(verb, mentions)
     intent = is_intent(verb, rules)
     code = intent_code(match.code, rules) if intent else match.code
     needs_target = res.ontology.get(code).plover_type in rules.requires_target
@@ -618,11 +626,26 @@ def _candidates(
             yield _Candidate(match, code, s, t, source.inherited, intent)
 
 
+def _passive_subject(verb: Token, mentions: Mapping[int, Mention]) -> tuple[Mention, ...]:
+    """ "Three soldiers were killed in an ambush": with no agent, the passive subject is hit."""
+    if _agent_of(verb) is not None:
+        return ()
+    subject = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+    return _mentions_of(_conjuncts(subject), mentions) if subject is not None else ()
+
+
+def _unknown_actor(rules: CodingRules) -> Actor:
+    return Actor(text="", country=None, agent=None, code=rules.unknown_actor_code)
+
+
 def _confidence(c: _Candidate, rules: CodingRules) -> float:
     w = rules.confidence
     score = w["base"] + (w["pattern"] if c.match.specific else 0.0)
     score += w["target"] if c.target is not None else 0.0
-    score += w["entity"] if c.source.actor.name or c.source.actor.agent else 0.0
+    if c.source is None:
+        score += w["unknown_source"]
+    elif c.source.actor.name or c.source.actor.agent:
+        score += w["entity"]
     score += w["inherited_source"] if c.inherited else 0.0
     score += w["modal"] if c.intent else 0.0
     return round(min(1.0, max(0.0, score)), 3)
@@ -644,7 +667,7 @@ def _event(article: Article, c: _Candidate, res: CoderResources) -> Event:
         quad_class=info.quad_class,
         plover_type=info.plover_type,
         plover_mode=info.plover_mode,
-        source=c.source.actor,
+        source=c.source.actor if c.source else _unknown_actor(res.rules),
         target=target,
         date=None,
         date_source="none",
@@ -652,7 +675,7 @@ def _event(article: Article, c: _Candidate, res: CoderResources) -> Event:
         location=None,
         confidence=_confidence(c, res.rules),
         offsets=Offsets(
-            source=c.source.span,
+            source=c.source.span if c.source else None,
             verb=Span(verb.idx, verb.idx + len(verb.text)),
             target=c.target.span if c.target else None,
         ),
