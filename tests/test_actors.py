@@ -34,6 +34,18 @@ def res(resources: Resources) -> ActorResources:
             "GOV",
             "IRNGOV",
         ),
+        # a title inside a knowledge-base name beats the person's generic role (ELI)
+        ("President Bill Clinton", "USA", "GOV", "USAGOV"),
+        ("Bush administration", "USA", "GOV", "USAGOV"),
+        # Phoenix's East Timor code recoded to ISO3
+        ("East Timor", "TLS", None, "TLS"),
+        # a plural demonym names the people (CVL); a country's own plural name does not
+        ("Nigerians", "NGA", "CVL", "NGACVL"),
+        ("Americans", "USA", "CVL", "USACVL"),
+        ("the Philippines", "PHL", None, "PHL"),
+        # IGO with a sector noun; military hardware
+        ("UN peacekeepers", "IGOUNO", "MIL", "IGOUNOMIL"),
+        ("Russian aircraft", "RUS", "MIL", "RUSMIL"),
     ],
 )
 def test_resolve_text(

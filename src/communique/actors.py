@@ -65,12 +65,13 @@ class ActorRules:
     person_agents: frozenset[str]  # agents whose bare nouns can name a person seen before
     phrase_preps: frozenset[str]  # attachments that describe the head ("of", "in", "from")
     generic_agents: frozenset[str]  # roles a title in the text overrides ("ELI")
+    people_agent: str  # the sector of a plural demonym on its own ("Nigerians": CVL)
 
 
 def load_actor_rules() -> ActorRules:
     raw = json.loads(resources.files("communique.data").joinpath("actor_rules.json").read_text())
-    fields = ActorRules.__dataclass_fields__
-    return ActorRules(**{k: frozenset(raw[k]) for k in fields})
+    sets = {k: frozenset(raw[k]) for k in ActorRules.__dataclass_fields__ if k != "people_agent"}
+    return ActorRules(people_agent=str(raw["people_agent"]), **sets)
 
 
 def load_actor_resources() -> ActorResources:
@@ -87,6 +88,7 @@ class _Hit:
     kind: str  # "country" | "entity" | "agent"
     code: str
     entity_id: str | None
+    title: tuple[str, ...] = ()  # agents of a title inside a KB name ("president bill clinton")
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,8 +154,20 @@ def _kb_hit(
         code = entry.code_on(day)
         if code:
             kind = "country" if entry.kind == "country" else "entity"
-            return _Hit(i, i + n, kind, code, entry.id)
+            title = _title_within(tokens, i, n, res) if kind == "entity" else ()
+            return _Hit(i, i + n, kind, code, entry.id, title)
     return None
+
+
+def _title_within(tokens: Sequence[Token], i: int, n: int, res: ActorResources) -> tuple[str, ...]:
+    """The agents of the longest title inside a KB name ("*President* Bill Clinton",
+    "Bush *administration*", "israeli *prime minister* ehud barak")."""
+    for k in range(n - 1, 0, -1):
+        for j in range(i, i + n - k + 1):
+            hit = _agent_hit(tokens, j, k, res)
+            if hit is not None:
+                return split_code(hit.code, res).agents
+    return ()
 
 
 def _agent_hit(tokens: Sequence[Token], i: int, n: int, res: ActorResources) -> _Hit | None:
@@ -255,6 +269,8 @@ def _combine(hits: Sequence[_Hit], res: ActorResources) -> tuple[_Code, str | No
         country = named.code
     agent_hit = next((h for h in hits if h.kind == "agent"), None)
     titled = split_code(agent_hit.code, res).agents if agent_hit else ()
+    if not titled and entity is not None:
+        titled = entity.title  # "President Bill Clinton" is one KB name; its title still counts
     agents = base.agents
     if not agents or (titled and agents[0] in res.rules.generic_agents):
         agents = titled or agents  # "President Boris Yeltsin": the title beats a generic role
@@ -298,11 +314,26 @@ def resolve_phrase(head: Token, res: ActorResources, *, day: date | None) -> Act
     code, entity_id = _combine(hits, res)
     if code.country is None and not code.agents:
         return None
+    if not code.agents and _is_people(head, tokens, hits, res):
+        code = _Code(code.country, (res.rules.people_agent,))
     span = core_span(head)
     own = _own_entity(head, tokens, hits)
     person = _entity_of(head) if _is_person(head) else None
     name = person.text if person is not None else own
     return make_actor(span.text, code, entity_id=entity_id if own else None, name=name)
+
+
+def _is_people(
+    head: Token, tokens: Sequence[Token], hits: Sequence[_Hit], res: ActorResources
+) -> bool:
+    """ "Nigerians", "Iraqi Kurds": a plural demonym (its singular a name too) heads the phrase."""
+    singular = {head.lemma_.lower(), head.lower_[:-1]} - {head.lower_}
+    if head.tag_ not in {"NNS", "NNPS"} or not any(w in res.kb.by_name for w in singular):
+        return False
+    entries = res.kb.by_name.get(head.lower_, ())
+    if any(e.names[0] == head.lower_ and e.source != "communique" for e in entries):
+        return False  # "Philippines", "Maldives": a country's own (primary) name, no demonym
+    return any(h.kind == "country" and tokens[h.end - 1].i == head.i for h in hits)
 
 
 def _own_entity(head: Token, tokens: Sequence[Token], hits: Sequence[_Hit]) -> str | None:
