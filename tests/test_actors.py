@@ -100,3 +100,19 @@ def test_definite_institution_links_to_the_one_seen(nlp: Language, res: ActorRes
     mentions = resolve_mentions(nlp(text), res, day=None)
     [later] = [m for m in mentions.values() if m.text == "The government"]
     assert (later.actor.code, later.antecedent) == ("KENGOV", "The Kenyan government")
+
+
+def test_pronouns_link_to_the_nearest_compatible_actor(nlp: Language, res: ActorResources) -> None:
+    text = (
+        "Abdelaziz Bouteflika arrived in Rabat. He met the Moroccan king. "
+        "Thousands of protesters gathered in Nairobi. They attacked the police. "
+        "China condemned the vote. It recalled its envoy. It is unclear why."
+    )
+    mentions = resolve_mentions(nlp(text), res, day=date(2005, 1, 1))
+    linked = [(m.text, m.actor.code, m.antecedent, m.span.start) for m in mentions.values()]
+    pronouns = [row for row in linked if row[0] in {"He", "They", "It"}]
+    assert pronouns == [
+        ("He", "DZAGOV", "Abdelaziz Bouteflika", 39),
+        ("They", "OPP", "protesters", 110),
+        ("It", "CHN", "China", 162),  # not the expletive "It is unclear"
+    ]

@@ -182,3 +182,18 @@ def test_unknown_source_needs_material_conflict(resources: Resources) -> None:
     assert _summary(_code("A roadside bomb killed two Iraqi policemen.", resources)) == [
         ("183", "---", "IRQCOP")
     ]
+
+
+def test_pronoun_sources(resources: Resources) -> None:
+    """ "he"/"they" take the nearest compatible actor; reported speech keeps its speaker."""
+    text = "Iran's foreign minister criticised Israel. He also accused the United States."
+    assert _summary(_code(text, resources)) == [("111", "IRNGOV", "ISR"), ("112", "IRNGOV", "USA")]
+    text = "The Kenyan protesters marched on Monday. They attacked the police."
+    [event] = [e for e in _code(text, resources) if e.cameo == "190"]
+    assert (event.cameo, event.source.code, event.target and event.target.code) == (
+        "190",
+        "KENOPP",
+        "COP",
+    )
+    assert event.offsets.source is not None
+    assert text[event.offsets.source.start : event.offsets.source.end] == "They"

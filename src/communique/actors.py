@@ -66,6 +66,10 @@ class ActorRules:
     phrase_preps: frozenset[str]  # attachments that describe the head ("of", "in", "from")
     generic_agents: frozenset[str]  # roles a title in the text overrides ("ELI")
     people_agent: str  # the sector of a plural demonym on its own ("Nigerians": CVL)
+    person_pronouns: frozenset[str]  # "he", "she": the nearest person
+    group_pronouns: frozenset[str]  # "it": the nearest country or organisation
+    plural_pronouns: frozenset[str]  # "they": the nearest plural actor ("protesters")
+    expletive_verbs: frozenset[str]  # "it is", "it seems": "it" names nothing
 
 
 def load_actor_rules() -> ActorRules:
@@ -103,6 +107,19 @@ class _Tracker:
 
     people: list[tuple[tuple[str, ...], Mention]] = field(default_factory=list)
     by_agent: dict[str, Mention] = field(default_factory=dict)  # latest with a country, by sector
+    persons: list[Mention] = field(default_factory=list)  # for "he"/"she", in text order
+    groups: list[Mention] = field(default_factory=list)  # for "it", in text order
+    plurals: list[Mention] = field(default_factory=list)  # for "they", in text order
+
+    def nearest(self, pronoun: str, sent_index: int, rules: ActorRules) -> Mention | None:
+        """The nearest compatible actor in this or the previous sentence."""
+        pool = self.groups
+        if pronoun in rules.person_pronouns:
+            pool = self.persons
+        elif pronoun in rules.plural_pronouns:
+            pool = self.plurals
+        latest = pool[-1] if pool else None
+        return latest if latest is not None and sent_index - latest.sentence <= 1 else None
 
     def by_name_part(self, word: str) -> Mention | None:
         found = [m for parts, m in self.people if word in parts]
@@ -269,8 +286,8 @@ def _combine(hits: Sequence[_Hit], res: ActorResources) -> tuple[_Code, str | No
         country = named.code
     agent_hit = next((h for h in hits if h.kind == "agent"), None)
     titled = split_code(agent_hit.code, res).agents if agent_hit else ()
-    if not titled and entity is not None:
-        titled = entity.title  # "President Bill Clinton" is one KB name; its title still counts
+    if not titled and entity is not None:  # "President Bill Clinton" is one KB name
+        titled = tuple(a for a in entity.title if a not in entity.code[3:])
     agents = base.agents
     if not agents or (titled and agents[0] in res.rules.generic_agents):
         agents = titled or agents  # "President Boris Yeltsin": the title beats a generic role
@@ -381,17 +398,19 @@ def _resolve_head(
     head: Token, sent_index: int, tracker: _Tracker, res: ActorResources, day: date | None
 ) -> Mention | None:
     if head.tag_ in {"PRP", "PRP$"}:
-        return None
+        return _pronoun(head, sent_index, tracker, res.rules)
     earlier = _linked(head, tracker, res, day)
     if earlier is not None:
         span = core_span(head)
-        return Mention(
+        linked = Mention(
             span=CharSpan(span.start_char, span.end_char),
             text=span.text,
             actor=earlier.actor,
             sentence=sent_index,
             antecedent=earlier.text,
         )
+        tracker.persons.append(linked)  # "Bouteflika ... he"
+        return linked
     actor = resolve_phrase(head, res, day=day)
     if actor is None:
         return None
@@ -404,7 +423,39 @@ def _resolve_head(
             antecedent = earlier.text
     mention = _mention(head, actor, sent_index, antecedent)
     _remember(tracker, mention)
+    if _person_like(head, actor, res.rules):
+        tracker.persons.append(mention)
+    elif head.tag_ in {"NNS", "NNPS"} or head.lower_ in res.rules.quantity_heads:
+        tracker.plurals.append(mention)
+    else:
+        tracker.groups.append(mention)
     return mention
+
+
+def _person_like(head: Token, actor: Actor, rules: ActorRules) -> bool:
+    """A named person, or one singular person noun ("the minister"), not an institution."""
+    if _is_person(head):
+        return True
+    personal = actor.agent in rules.person_agents and head.tag_ == "NN"
+    return personal and head.lemma_.lower() not in rules.institution_nouns and not actor.name
+
+
+def _pronoun(head: Token, sent_index: int, tracker: _Tracker, rules: ActorRules) -> Mention | None:
+    """ "he", "she", "it", "they" (not "his"/"its": possessives name no actor of their own)."""
+    word = head.lower_
+    known = rules.person_pronouns | rules.group_pronouns | rules.plural_pronouns
+    if head.tag_ != "PRP" or word not in known:
+        return None
+    if word == "it" and head.head.lemma_.lower() in rules.expletive_verbs:
+        return None
+    earlier = tracker.nearest(word, sent_index, rules)
+    if earlier is None:
+        return None
+    char = CharSpan(head.idx, head.idx + len(head.text))
+    return Mention(
+        span=char, text=head.text, actor=earlier.actor, sentence=sent_index,
+        antecedent=earlier.text,
+    )  # fmt: skip
 
 
 def _is_definite(head: Token) -> bool:
@@ -423,7 +474,8 @@ def _heads(doc: Doc, res: ActorResources) -> Iterator[tuple[int, Token]]:
     for sent_index, sent in enumerate(doc.sents):
         for tok in sent:
             quantity = tok.pos_ == "NUM" and tok.lower_ in res.rules.quantity_heads
-            if (tok.pos_ in _HEAD_POS or quantity) and not _is_inner(tok):
+            pronoun = tok.tag_ == "PRP"
+            if (tok.pos_ in _HEAD_POS or quantity or pronoun) and not _is_inner(tok):
                 yield sent_index, tok
 
 

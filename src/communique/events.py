@@ -375,6 +375,7 @@ def intent_code(code: str, rules: CodingRules) -> str:
 class _Slot:
     mentions: tuple[Mention, ...]
     inherited: bool
+    pronoun: bool = False  # an unresolved pronoun subject: the source is not unknown, just unread
 
 
 def _conjuncts(tok: Token) -> list[Token]:
@@ -421,8 +422,10 @@ def find_source(verb: Token, mentions: Mapping[int, Mention]) -> _Slot:
         subject = _subject(tok)
         if subject is None:
             continue
-        if subject.tag_ == "PRP" and subject.i not in mentions:
-            return _Slot(_speaker(tok, mentions), inherited=True)
+        if subject.tag_ == "PRP":  # reported speech: the speaker; else the pronoun's antecedent
+            speaker = _speaker(tok, mentions)
+            if speaker or subject.i not in mentions:
+                return _Slot(speaker, inherited=True, pronoun=True)
         return _Slot(_mentions_of(_conjuncts(subject), mentions), inherited=depth > 0)
     return _Slot((), inherited=False)
 
@@ -621,6 +624,8 @@ def _candidates(
     intent = is_intent(verb, rules)
     code = intent_code(match.code, rules) if intent else match.code
     needs_target = res.ontology.get(code).plover_type in rules.requires_target
+    if not sources and source.pronoun:
+        return
     for s, t in _pairs(sources, targets, code, rules):
         if t is not None or not needs_target:
             yield _Candidate(match, code, s, t, source.inherited, intent)
