@@ -93,6 +93,19 @@ def _summary(events: list[Event]) -> list[tuple[str, str, str | None]]:
         # 17 coerce
         ("The United States imposed new sanctions on North Korea.", [("163", "USA", "PRK")]),
         ("Police in Nairobi arrested dozens of protesters.", [("173", "KENCOP", "KENOPP")]),
+        # 14 obstruct passage: blocking roads is a protest; other blocking keeps its code
+        ("Farmers in France blocked roads to Paris on Monday.", [("144", "FRAAGR", "FRA")]),
+        ("Hungary blocked the EU sanctions package.", [("170", "HUN", "IGOEUREEC")]),
+        # an act announced with an "unless" condition is a threat
+        (
+            "Turkey will attack Kurdish militants in Syria unless they withdraw.",
+            [("138", "TUR", "SYRUAF")],
+        ),
+        (
+            "Nigeria said it will withdraw its peacekeepers from Chad unless the rebels agree "
+            "to a ceasefire.",
+            [("130", "NGA", "TCD")],
+        ),
         # 19 fight, active and passive
         ("Russian forces shelled the Ukrainian city of Kharkiv.", [("190", "RUSMIL", "UKR")]),
         ("Ukraine was attacked by Russia.", [("190", "RUS", "UKR")]),
@@ -197,3 +210,23 @@ def test_pronoun_sources(resources: Resources) -> None:
     )
     assert event.offsets.source is not None
     assert text[event.offsets.source.start : event.offsets.source.end] == "They"
+
+
+def _titled(title: str, body: str, resources: Resources) -> list[tuple[str, str, str | None]]:
+    doc = Document(doc_id="t", content=body, title=title, kind="text", published=PUBLISHED)
+    return _summary(list(code_document(doc, resources).events))
+
+
+def test_headline_restated_by_the_lead_is_counted_once(resources: Resources) -> None:
+    """The headline ends its own sentence (no full stop needed) and its event, restated by the
+    lead (same root, source and target country), is not counted twice."""
+    body = "Russian forces shelled the Ukrainian city of Kharkiv on Tuesday."
+    assert _titled("Russia attacks Ukraine", body, resources) == [("190", "RUSMIL", "UKR")]
+
+
+def test_headline_event_of_its_own_is_kept(resources: Resources) -> None:
+    body = "Protesters marched in Cairo."
+    assert _titled("Egypt urges Israel to halt strikes", body, resources) == [
+        ("020", "EGY", "ISR"),
+        ("140", "EGYOPP", None),
+    ]

@@ -350,6 +350,8 @@ def _is_people(
     entries = res.kb.by_name.get(head.lower_, ())
     if any(e.names[0] == head.lower_ and e.source != "communique" for e in entries):
         return False  # "Philippines", "Maldives": a country's own (primary) name, no demonym
+    if any(e.names[0] == w for w in singular for e in res.kb.by_name.get(w, ())):
+        return False  # "the Rohans", "the two Koreas": the country's name in the plural
     return any(h.kind == "country" and tokens[h.end - 1].i == head.i for h in hits)
 
 

@@ -60,6 +60,8 @@ class CodingRules:
     confidence: Mapping[str, float]
     unknown_source_roots: frozenset[str]  # "three soldiers were killed": no source, still an event
     unknown_actor_code: str  # the code of the unknown source ("---", as PETRARCH writes it)
+    conditional_marks: frozenset[str]  # "will boycott ... *unless*": a threat
+    conditional_threat_codes: Mapping[str, str]  # the threat code matching the act's root
 
 
 def _event_nouns() -> dict[str, str]:
@@ -76,6 +78,7 @@ def load_coding_rules() -> CodingRules:
         request_codes=dict(raw["request_codes"]),
         third_location_code=str(raw["third_location_code"]),
         unknown_actor_code=str(raw["unknown_actor_code"]),
+        conditional_threat_codes=dict(raw["conditional_threat_codes"]),
         confidence={k: float(v) for k, v in raw["confidence"].items()},
         **sets,
     )
@@ -349,6 +352,14 @@ def is_hypothetical(verb: Token, rules: CodingRules) -> bool:
     return False
 
 
+def _conditional(verb: Token, rules: CodingRules) -> bool:
+    """ "X will withdraw its troops *unless* Y ...": an ultimatum on the verb or its controllers."""
+    for tok in _chain(verb, _CONTROL | {"conj"}):
+        if any(c.dep_ == "advcl" and _marked(c, rules.conditional_marks) for c in tok.children):
+            return True
+    return False
+
+
 def _marked(clause: Token, marks: frozenset[str]) -> bool:
     return any(c.dep_ == "mark" and c.lower_ in marks for c in clause.children)
 
@@ -593,8 +604,10 @@ def _obligation(
     code = _mapped(match.code, rules.request_codes)
     if not speakers or subject is None or subject.i not in mentions or code is None:
         return None
-    request = VerbMatch(verb, code, match.rule + " +obligation", specific=match.specific)
     target = mentions[subject.i]
+    if any(s.actor.code == target.actor.code for s in speakers):
+        return None  # "Ethiopia indicated *it* should have acted": no request to itself
+    request = VerbMatch(verb, code, match.rule + " +obligation", specific=match.specific)
     return [_Candidate(request, code, s, target, inherited=True, intent=False) for s in speakers]
 
 
@@ -623,6 +636,10 @@ def _candidates(
         targets = _passive_subject(verb, mentions)
     intent = is_intent(verb, rules)
     code = intent_code(match.code, rules) if intent else match.code
+    if intent and _conditional(verb, rules):  # "will boycott the vote unless ...": a threat
+        threat = _mapped(match.code, rules.conditional_threat_codes)
+        code = threat or code
+        match = VerbMatch(verb, code, match.rule + " +conditional", specific=match.specific)
     needs_target = res.ontology.get(code).plover_type in rules.requires_target
     if not sources and source.pronoun:
         return
@@ -696,14 +713,29 @@ def code_events(
     *,
     include_title: bool = False,
 ) -> list[Event]:
-    """Every event of a parsed article (date and location are filled in by ``where``/``when``)."""
-    start = 0 if include_title else article.body_start
-    events: list[Event] = []
+    """Every event of a parsed article (date and location are filled in by ``where``/``when``).
+
+    With ``include_title``, events of the headline come first, except those the body restates
+    (the lead usually does): a headline event is dropped when a body event has the same
+    QuadClass between the same countries, so one happening is not counted twice.
+    """
+    title: list[Event] = []
+    body: list[Event] = []
     for tok in doc:
-        if tok.pos_ != "VERB" or tok.idx < start:
+        if tok.pos_ != "VERB" or (tok.idx < article.body_start and not include_title):
             continue
-        events.extend(_event(article, c, res) for c in _candidates(tok, mentions, res))
-    return events
+        found = (_event(article, c, res) for c in _candidates(tok, mentions, res))
+        (title if tok.idx < article.body_start else body).extend(found)
+    restated = {_happening(e) for e in body}
+    return [e for e in title if _happening(e) not in restated] + body
+
+
+def _happening(event: Event) -> tuple[int, frozenset[str | None]]:
+    """What a headline and its lead share when they report one event: the QuadClass and the
+    countries of the two sides ("China and Iran pledge cooperation" / "China is willing to
+    deepen cooperation with Iran")."""
+    target = event.target.country if event.target else None
+    return event.quad_class, frozenset({event.source.country, target})
 
 
 def refine_meeting(event: Event, rules: CodingRules, ontology: Ontology) -> Event:
