@@ -106,6 +106,18 @@ def _summary(events: list[Event]) -> list[tuple[str, str, str | None]]:
             "to a ceasefire.",
             [("130", "NGA", "TCD")],
         ),
+        # the condition of an ultimatum is no event of its own
+        (
+            "The opposition party in Kenya said it will boycott the elections unless the "
+            "president resigns.",
+            [("133", "KENOPP", None)],
+        ),
+        # 08 yield: accepting demands; 15 mobilize: strengthening forces
+        (
+            "The Kenyan government accepted the demands of the protesters.",
+            [("080", "KENGOV", None)],
+        ),
+        ("Israel has strengthened its troops on the border.", [("154", "ISR", None)]),
         # 19 fight, active and passive
         ("Russian forces shelled the Ukrainian city of Kharkiv.", [("190", "RUSMIL", "UKR")]),
         ("Ukraine was attacked by Russia.", [("190", "RUS", "UKR")]),
@@ -230,3 +242,10 @@ def test_headline_event_of_its_own_is_kept(resources: Resources) -> None:
         ("020", "EGY", "ISR"),
         ("140", "EGYOPP", None),
     ]
+
+
+def test_resignation_is_plover_retreat(resources: Resources) -> None:
+    """The PLOVER manual codes resignations as RETREAT (mode resign), not CAMEO 083's CONCEDE."""
+    [event] = _code("Georgian President Eduard Shevardnadze resigned on Sunday.", resources)
+    assert (event.cameo, event.plover_type, event.plover_mode) == ("083", "RETREAT", "resign")
+    assert event.source.code == "GEOGOV"

@@ -62,6 +62,7 @@ class CodingRules:
     unknown_actor_code: str  # the code of the unknown source ("---", as PETRARCH writes it)
     conditional_marks: frozenset[str]  # "will boycott ... *unless*": a threat
     conditional_threat_codes: Mapping[str, str]  # the threat code matching the act's root
+    plover_by_lemma: Mapping[str, tuple[str, str]]  # "resign" (CAMEO 08): PLOVER RETREAT/resign
 
 
 def _event_nouns() -> dict[str, str]:
@@ -79,6 +80,7 @@ def load_coding_rules() -> CodingRules:
         third_location_code=str(raw["third_location_code"]),
         unknown_actor_code=str(raw["unknown_actor_code"]),
         conditional_threat_codes=dict(raw["conditional_threat_codes"]),
+        plover_by_lemma={k: (str(v[0]), str(v[1])) for k, v in raw["plover_by_lemma"].items()},
         confidence={k: float(v) for k, v in raw["confidence"].items()},
         **sets,
     )
@@ -345,6 +347,8 @@ def is_hypothetical(verb: Token, rules: CodingRules) -> bool:
         for child in tok.children:
             if child.dep_ == "mark" and child.lower_ in rules.hypothetical_marks:
                 return True
+            if child.dep_ == "mark" and child.lower_ in rules.conditional_marks:
+                return True  # the condition of an ultimatum ("unless the president *resigns*")
             if child.dep_ == "aux" and child.lower_ in rules.hypothetical_aux:
                 return True
             if child.dep_ == "advcl" and _marked(child, rules.hypothetical_marks):
@@ -457,7 +461,7 @@ def find_target(
 ) -> tuple[Mention, ...]:
     """Direct actors first (objects, datives, prepositional objects), then actors inside them."""
     taken = {m.actor.code for m in source}
-    heads = _object_heads(verb, rules)
+    heads = [h for h in _object_heads(verb, rules) if not _own_sector(h, mentions)]
     direct = [m for m in _mentions_of([c for h in heads for c in _conjuncts(h)], mentions)]
     direct = [m for m in direct if m.actor.code not in taken]
     countried = [m for m in direct if m.actor.country]
@@ -472,6 +476,13 @@ def find_target(
     if direct:
         return tuple(direct[:1])
     return _clause_subject(verb, mentions, taken)
+
+
+def _own_sector(head: Token, mentions: Mapping[int, Mention]) -> bool:
+    """ "strengthened *its troops*": a sector-only object owned by a pronoun is the source's own."""
+    mention = mentions.get(head.i)
+    owned = any(c.dep_ == "poss" and c.tag_ == "PRP$" for c in head.children)
+    return owned and mention is not None and mention.actor.country is None
 
 
 def _clause_subject(
@@ -675,6 +686,9 @@ def _confidence(c: _Candidate, rules: CodingRules) -> float:
 
 def _event(article: Article, c: _Candidate, res: CoderResources) -> Event:
     info = res.ontology.get(c.code)
+    plover = (info.plover_type, info.plover_mode)
+    if c.code[:2] == "08":  # the PLOVER manual's RETREAT for resignations
+        plover = res.rules.plover_by_lemma.get(c.match.token.lemma_.lower(), plover)
     sent = c.match.token.sent
     text = sent.text.rstrip()
     verb = c.match.token
@@ -687,8 +701,8 @@ def _event(article: Article, c: _Candidate, res: CoderResources) -> Event:
         cameo_name=info.name,
         goldstein=info.goldstein,
         quad_class=info.quad_class,
-        plover_type=info.plover_type,
-        plover_mode=info.plover_mode,
+        plover_type=plover[0],
+        plover_mode=plover[1],
         source=c.source.actor if c.source else _unknown_actor(res.rules),
         target=target,
         date=None,

@@ -14,7 +14,15 @@ from communique.config import Config
 __all__ = ["load_nlp", "parse", "parse_many"]
 
 # Components communique uses; others (none today) are disabled at load time.
-_NEEDED = ("communique_paragraphs", "tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner")
+_NEEDED = (
+    "communique_paragraphs",
+    "tok2vec",
+    "tagger",
+    "parser",
+    "attribute_ruler",
+    "lemmatizer",
+    "ner",
+)
 
 
 @Language.component("communique_paragraphs")
