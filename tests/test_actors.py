@@ -116,3 +116,16 @@ def test_pronouns_link_to_the_nearest_compatible_actor(nlp: Language, res: Actor
         ("They", "OPP", "protesters", 110),
         ("It", "CHN", "China", 162),  # not the expletive "It is unclear"
     ]
+
+
+def test_the_ministry_links_to_the_last_ministry(nlp: Language, res: ActorResources) -> None:
+    """A definite institution noun prefers the last mention with the same noun over the last
+    actor of its sector ("the British ambassador" is GOV too)."""
+    text = (
+        "Iran's foreign ministry summoned the British ambassador. "
+        "The ministry said the remarks were unacceptable."
+    )
+    mentions = resolve_mentions(nlp(text), res, day=date(2024, 1, 1))
+    [later] = [m for m in mentions.values() if m.text == "The ministry"]
+    assert (later.actor.code, later.antecedent) == ("IRNGOV", "Iran's foreign ministry")
+    assert text[later.span.start : later.span.end] == "The ministry"

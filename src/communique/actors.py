@@ -107,6 +107,7 @@ class _Tracker:
 
     people: list[tuple[tuple[str, ...], Mention]] = field(default_factory=list)
     by_agent: dict[str, Mention] = field(default_factory=dict)  # latest with a country, by sector
+    by_head: dict[str, Mention] = field(default_factory=dict)  # latest with a country, by noun
     persons: list[Mention] = field(default_factory=list)  # for "he"/"she", in text order
     groups: list[Mention] = field(default_factory=list)  # for "it", in text order
     plurals: list[Mention] = field(default_factory=list)  # for "they", in text order
@@ -418,13 +419,16 @@ def _resolve_head(
         return None
     antecedent = None
     if actor.country is None and actor.agent and _is_definite(head):
-        earlier = tracker.by_agent.get(actor.agent)  # "the government": the one seen before
+        # "the ministry": the last ministry with a country, else the last of that sector
+        earlier = tracker.by_head.get(head.lower_) or tracker.by_agent.get(actor.agent)
         if earlier is not None and earlier.actor.country:
             actor = make_actor(actor.text, _Code(earlier.actor.country, (actor.agent,)),
                                entity_id=None, name=None)  # fmt: skip
             antecedent = earlier.text
     mention = _mention(head, actor, sent_index, antecedent)
     _remember(tracker, mention)
+    if actor.country and head.pos_ in _HEAD_POS:  # "Iran's foreign ministry" (PROPN or NOUN)
+        tracker.by_head[head.lower_] = mention
     if _person_like(head, actor, res.rules):
         tracker.persons.append(mention)
     elif head.tag_ in {"NNS", "NNPS"} or head.lower_ in res.rules.quantity_heads:
