@@ -118,6 +118,12 @@ def _summary(events: list[Event]) -> list[tuple[str, str, str | None]]:
             [("080", "KENGOV", None)],
         ),
         ("Israel has strengthened its troops on the border.", [("154", "ISR", None)]),
+        # relative clauses: "who" is the noun the clause modifies; a passive without agent
+        # has an unknown source
+        (
+            "The Kenyan protesters who attacked the police were arrested.",
+            [("190", "KENOPP", "COP"), ("173", "---", "KENOPP")],
+        ),
         # 19 fight, active and passive
         ("Russian forces shelled the Ukrainian city of Kharkiv.", [("190", "RUSMIL", "UKR")]),
         ("Ukraine was attacked by Russia.", [("190", "RUS", "UKR")]),

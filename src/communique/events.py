@@ -390,7 +390,7 @@ def intent_code(code: str, rules: CodingRules) -> str:
 class _Slot:
     mentions: tuple[Mention, ...]
     inherited: bool
-    pronoun: bool = False  # an unresolved pronoun subject: the source is not unknown, just unread
+    unread: bool = False  # a subject we could not resolve (a pronoun, a name): not "unknown"
 
 
 def _conjuncts(tok: Token) -> list[Token]:
@@ -440,8 +440,13 @@ def find_source(verb: Token, mentions: Mapping[int, Mention]) -> _Slot:
         if subject.tag_ == "PRP":  # reported speech: the speaker; else the pronoun's antecedent
             speaker = _speaker(tok, mentions)
             if speaker or subject.i not in mentions:
-                return _Slot(speaker, inherited=True, pronoun=True)
-        return _Slot(_mentions_of(_conjuncts(subject), mentions), inherited=depth > 0)
+                return _Slot(speaker, inherited=True, unread=True)
+        relative = subject.tag_ in {"WP", "WDT"} and tok.dep_ == "relcl"
+        if relative:  # "a woman *who* shot at US officers": the noun the clause modifies
+            subject = tok.head
+        found = _mentions_of(_conjuncts(subject), mentions)
+        unread = subject.pos_ in {"PROPN", "PRON"}  # a name we do not know is not "unknown"
+        return _Slot(found, inherited=depth > 0 or relative, unread=not found and unread)
     return _Slot((), inherited=False)
 
 
@@ -652,7 +657,7 @@ def _candidates(
         code = threat or code
         match = VerbMatch(verb, code, match.rule + " +conditional", specific=match.specific)
     needs_target = res.ontology.get(code).plover_type in rules.requires_target
-    if not sources and source.pronoun:
+    if not sources and source.unread:
         return
     for s, t in _pairs(sources, targets, code, rules):
         if t is not None or not needs_target:
@@ -681,6 +686,7 @@ def _confidence(c: _Candidate, rules: CodingRules) -> float:
         score += w["entity"]
     score += w["inherited_source"] if c.inherited else 0.0
     score += w["modal"] if c.intent else 0.0
+    score += w["relative_clause"] if c.match.token.dep_ == "relcl" else 0.0  # background
     return round(min(1.0, max(0.0, score)), 3)
 
 
