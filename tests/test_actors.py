@@ -22,7 +22,8 @@ def res(resources: Resources) -> ActorResources:
         ("Kenyan police", "KEN", "COP", "KENCOP"),
         ("Syrian rebels", "SYR", "REB", "SYRREB"),
         ("the Iranian side", "IRN", None, "IRN"),
-        ("Tehran", "IRN", None, "IRN"),
+        ("Tehran", "IRN", "GOV", "IRNGOV"),  # a capital alone is its government (metonymy)
+        ("protesters in Nairobi", "KEN", "OPP", "KENOPP"),  # not when it is only a place
         ("the White House", "USA", "GOV", "USAGOV"),
         ("the Kremlin", "RUS", "GOV", "RUSGOV"),
         ("the United Nations", "IGOUNO", None, "IGOUNO"),

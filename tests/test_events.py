@@ -255,3 +255,10 @@ def test_resignation_is_plover_retreat(resources: Resources) -> None:
     [event] = _code("Georgian President Eduard Shevardnadze resigned on Sunday.", resources)
     assert (event.cameo, event.plover_type, event.plover_mode) == ("083", "RETREAT", "resign")
     assert event.source.code == "GEOGOV"
+
+
+def test_capital_as_subject_is_its_government(resources: Resources) -> None:
+    """ "Tehran said": metonymy for the government; "visited Moscow" stays the country."""
+    assert _summary(_code("Tehran said it would retaliate against Israel.", resources)) == [
+        ("138", "IRNGOV", "ISR")
+    ]

@@ -11,10 +11,11 @@ linked back ("Ahmadian", "the Chinese diplomat").
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
+from types import MappingProxyType
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -70,12 +71,22 @@ class ActorRules:
     group_pronouns: frozenset[str]  # "it": the nearest country or organisation
     plural_pronouns: frozenset[str]  # "they": the nearest plural actor ("protesters")
     expletive_verbs: frozenset[str]  # "it is", "it seems": "it" names nothing
+    capital_agent: str  # "Tehran said": a capital alone is its government (GOV)
+    capitals: Mapping[str, str]  # capital name (lowercase) -> ISO3, from data/capitals.json
 
 
 def load_actor_rules() -> ActorRules:
     raw = json.loads(resources.files("communique.data").joinpath("actor_rules.json").read_text())
-    sets = {k: frozenset(raw[k]) for k in ActorRules.__dataclass_fields__ if k != "people_agent"}
-    return ActorRules(people_agent=str(raw["people_agent"]), **sets)
+    data = resources.files("communique.data")
+    capitals = json.loads(data.joinpath("capitals.json").read_text(encoding="utf-8"))["capitals"]
+    special = {"people_agent", "capital_agent", "capitals"}
+    sets = {k: frozenset(raw[k]) for k in ActorRules.__dataclass_fields__ if k not in special}
+    return ActorRules(
+        people_agent=str(raw["people_agent"]),
+        capital_agent=str(raw["capital_agent"]),
+        capitals=MappingProxyType({str(k): str(v) for k, v in capitals.items()}),
+        **sets,
+    )
 
 
 def load_actor_resources() -> ActorResources:
@@ -334,11 +345,30 @@ def resolve_phrase(head: Token, res: ActorResources, *, day: date | None) -> Act
         return None
     if not code.agents and _is_people(head, tokens, hits, res):
         code = _Code(code.country, (res.rules.people_agent,))
+    elif not code.agents and _is_capital(tokens, hits, code, res):
+        code = _Code(code.country, (res.rules.capital_agent,))
     span = core_span(head)
     own = _own_entity(head, tokens, hits)
     person = _entity_of(head) if _is_person(head) else None
     name = person.text if person is not None else own
     return make_actor(span.text, code, entity_id=entity_id if own else None, name=name)
+
+
+def _is_capital(
+    tokens: Sequence[Token], hits: Sequence[_Hit], code: _Code, res: ActorResources
+) -> bool:
+    """ "Tehran said": the phrase is just the name of its country's capital, as a subject (or
+    alone); "visited Moscow", "in Tehran" are places."""
+    head = max(tokens, key=lambda t: -len(list(t.ancestors)))
+    while head.dep_ == "conj":
+        head = head.head
+    if head.dep_ not in {"nsubj", "ROOT"} or len(hits) != 1 or hits[0].kind != "country":
+        return False
+    words = [t for t in tokens if t.pos_ != "DET"]
+    name = " ".join(_words(words))
+    return (
+        len(words) == hits[0].end - hits[0].start and res.rules.capitals.get(name) == code.country
+    )
 
 
 def _is_people(
