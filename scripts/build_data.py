@@ -320,9 +320,19 @@ class RawActor:
     null_default: bool = False
 
 
+COUNTRY_RECODES: dict[str, str] = json.loads(
+    (REPO / "scripts" / "country_recodes.json").read_text(encoding="utf-8")
+)["recodes"]
+
+
+def iso_code(code: str) -> str:
+    """A Phoenix code with a non-ISO country prefix ("TMPGOV") recoded to ISO3 ("TLSGOV")."""
+    return COUNTRY_RECODES.get(code[:3], code[:3]) + code[3:]
+
+
 def role_record(role: Role) -> Record:
     return {
-        "code": role.code,
+        "code": iso_code(role.code),
         "start": role.start.isoformat() if role.start else None,
         "end": role.end.isoformat() if role.end else None,
     }
@@ -656,6 +666,8 @@ README_ACTORS = """
   starts on D; `[CODE <D]` ends on D; `[CODE D1-D2]` spans D1..D2 (both inclusive); a bare date
   `[CODE D]` is a start. `[---]` (a null code) gives no role. A role whose start is after its end
   is dropped.
+* Country prefixes that are not ISO3 are recoded (`scripts/country_recodes.json`: `TMP` -> `TLS`
+  East Timor, `ANG` -> `AGO` Angola); CAMEO region codes (`MEA`, `WAF`...) are kept.
 * Dates: `YYYYMMDD` or `YYMMDD`. **Century rule for 6-digit dates: YY <= 30 -> 20YY, otherwise
   19YY** (TABARI/KEDS's rule, kept by PETRARCH). Checked against the entries: the 6-digit years
   that occur are 00-14 and 31-99 (none in 15-30, so the cutoff cannot misplace a date), and every

@@ -22,7 +22,8 @@ def res(resources: Resources) -> ActorResources:
         ("Kenyan police", "KEN", "COP", "KENCOP"),
         ("Syrian rebels", "SYR", "REB", "SYRREB"),
         ("the Iranian side", "IRN", None, "IRN"),
-        ("Tehran", "IRN", None, "IRN"),
+        ("Tehran", "IRN", "GOV", "IRNGOV"),  # a capital alone is its government (metonymy)
+        ("protesters in Nairobi", "KEN", "OPP", "KENOPP"),  # not when it is only a place
         ("the White House", "USA", "GOV", "USAGOV"),
         ("the Kremlin", "RUS", "GOV", "RUSGOV"),
         ("the United Nations", "IGOUNO", None, "IGOUNO"),
@@ -34,6 +35,18 @@ def res(resources: Resources) -> ActorResources:
             "GOV",
             "IRNGOV",
         ),
+        # a title inside a knowledge-base name beats the person's generic role (ELI)
+        ("President Bill Clinton", "USA", "GOV", "USAGOV"),
+        ("Bush administration", "USA", "GOV", "USAGOV"),
+        # Phoenix's East Timor code recoded to ISO3
+        ("East Timor", "TLS", None, "TLS"),
+        # a plural demonym names the people (CVL); a country's own plural name does not
+        ("Nigerians", "NGA", "CVL", "NGACVL"),
+        ("Americans", "USA", "CVL", "USACVL"),
+        ("the Philippines", "PHL", None, "PHL"),
+        # IGO with a sector noun; military hardware
+        ("UN peacekeepers", "IGOUNO", "MIL", "IGOUNOMIL"),
+        ("Russian aircraft", "RUS", "MIL", "RUSMIL"),
     ],
 )
 def test_resolve_text(
@@ -88,3 +101,32 @@ def test_definite_institution_links_to_the_one_seen(nlp: Language, res: ActorRes
     mentions = resolve_mentions(nlp(text), res, day=None)
     [later] = [m for m in mentions.values() if m.text == "The government"]
     assert (later.actor.code, later.antecedent) == ("KENGOV", "The Kenyan government")
+
+
+def test_pronouns_link_to_the_nearest_compatible_actor(nlp: Language, res: ActorResources) -> None:
+    text = (
+        "Abdelaziz Bouteflika arrived in Rabat. He met the Moroccan king. "
+        "Thousands of protesters gathered in Nairobi. They attacked the police. "
+        "China condemned the vote. It recalled its envoy. It is unclear why."
+    )
+    mentions = resolve_mentions(nlp(text), res, day=date(2005, 1, 1))
+    linked = [(m.text, m.actor.code, m.antecedent, m.span.start) for m in mentions.values()]
+    pronouns = [row for row in linked if row[0] in {"He", "They", "It"}]
+    assert pronouns == [
+        ("He", "DZAGOV", "Abdelaziz Bouteflika", 39),
+        ("They", "OPP", "protesters", 110),
+        ("It", "CHN", "China", 162),  # not the expletive "It is unclear"
+    ]
+
+
+def test_the_ministry_links_to_the_last_ministry(nlp: Language, res: ActorResources) -> None:
+    """A definite institution noun prefers the last mention with the same noun over the last
+    actor of its sector ("the British ambassador" is GOV too)."""
+    text = (
+        "Iran's foreign ministry summoned the British ambassador. "
+        "The ministry said the remarks were unacceptable."
+    )
+    mentions = resolve_mentions(nlp(text), res, day=date(2024, 1, 1))
+    [later] = [m for m in mentions.values() if m.text == "The ministry"]
+    assert (later.actor.code, later.antecedent) == ("IRNGOV", "Iran's foreign ministry")
+    assert text[later.span.start : later.span.end] == "The ministry"

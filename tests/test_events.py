@@ -93,6 +93,37 @@ def _summary(events: list[Event]) -> list[tuple[str, str, str | None]]:
         # 17 coerce
         ("The United States imposed new sanctions on North Korea.", [("163", "USA", "PRK")]),
         ("Police in Nairobi arrested dozens of protesters.", [("173", "KENCOP", "KENOPP")]),
+        # 14 obstruct passage: blocking roads is a protest; other blocking keeps its code
+        ("Farmers in France blocked roads to Paris on Monday.", [("144", "FRAAGR", "FRA")]),
+        ("Hungary blocked the EU sanctions package.", [("170", "HUN", "IGOEUREEC")]),
+        # an act announced with an "unless" condition is a threat
+        (
+            "Turkey will attack Kurdish militants in Syria unless they withdraw.",
+            [("138", "TUR", "SYRUAF")],
+        ),
+        (
+            "Nigeria said it will withdraw its peacekeepers from Chad unless the rebels agree "
+            "to a ceasefire.",
+            [("130", "NGA", "TCD")],
+        ),
+        # the condition of an ultimatum is no event of its own
+        (
+            "The opposition party in Kenya said it will boycott the elections unless the "
+            "president resigns.",
+            [("133", "KENOPP", None)],
+        ),
+        # 08 yield: accepting demands; 15 mobilize: strengthening forces
+        (
+            "The Kenyan government accepted the demands of the protesters.",
+            [("080", "KENGOV", None)],
+        ),
+        ("Israel has strengthened its troops on the border.", [("154", "ISR", None)]),
+        # relative clauses: "who" is the noun the clause modifies; a passive without agent
+        # has an unknown source
+        (
+            "The Kenyan protesters who attacked the police were arrested.",
+            [("190", "KENOPP", "COP"), ("173", "---", "KENOPP")],
+        ),
         # 19 fight, active and passive
         ("Russian forces shelled the Ukrainian city of Kharkiv.", [("190", "RUSMIL", "UKR")]),
         ("Ukraine was attacked by Russia.", [("190", "RUS", "UKR")]),
@@ -162,3 +193,72 @@ def test_reported_speech_source(resources: Resources) -> None:
         "CHN",
         "IRN",
     )
+
+
+def test_unknown_source_passive(resources: Resources) -> None:
+    """ "Three soldiers were killed in ...": an attack with an unknown source ("---")."""
+    [event] = _code("Three Afghan soldiers were killed in an ambush in Kandahar.", resources)
+    assert (event.cameo, event.source.code, event.source.country) == ("190", "---", None)
+    assert event.target is not None and event.target.code == "AFGMIL"
+    assert event.offsets.source is None and event.offsets.target is not None
+    text = event.sentence
+    assert text[event.offsets.target.start : event.offsets.target.end] == "Afghan soldiers"
+    assert text[event.offsets.verb.start : event.offsets.verb.end] == "killed"
+    assert event.confidence == pytest.approx(0.45)
+
+
+def test_unknown_source_needs_material_conflict(resources: Resources) -> None:
+    """A non-actor subject of a cooperative verb gives no event; of a killing, an unknown one."""
+    assert _code("The report praised the Kenyan police.", resources) == []
+    assert _summary(_code("A roadside bomb killed two Iraqi policemen.", resources)) == [
+        ("183", "---", "IRQCOP")
+    ]
+
+
+def test_pronoun_sources(resources: Resources) -> None:
+    """ "he"/"they" take the nearest compatible actor; reported speech keeps its speaker."""
+    text = "Iran's foreign minister criticised Israel. He also accused the United States."
+    assert _summary(_code(text, resources)) == [("111", "IRNGOV", "ISR"), ("112", "IRNGOV", "USA")]
+    text = "The Kenyan protesters marched on Monday. They attacked the police."
+    [event] = [e for e in _code(text, resources) if e.cameo == "190"]
+    assert (event.cameo, event.source.code, event.target and event.target.code) == (
+        "190",
+        "KENOPP",
+        "COP",
+    )
+    assert event.offsets.source is not None
+    assert text[event.offsets.source.start : event.offsets.source.end] == "They"
+
+
+def _titled(title: str, body: str, resources: Resources) -> list[tuple[str, str, str | None]]:
+    doc = Document(doc_id="t", content=body, title=title, kind="text", published=PUBLISHED)
+    return _summary(list(code_document(doc, resources).events))
+
+
+def test_headline_restated_by_the_lead_is_counted_once(resources: Resources) -> None:
+    """The headline ends its own sentence (no full stop needed) and its event, restated by the
+    lead (same root, source and target country), is not counted twice."""
+    body = "Russian forces shelled the Ukrainian city of Kharkiv on Tuesday."
+    assert _titled("Russia attacks Ukraine", body, resources) == [("190", "RUSMIL", "UKR")]
+
+
+def test_headline_event_of_its_own_is_kept(resources: Resources) -> None:
+    body = "Protesters marched in Cairo."
+    assert _titled("Egypt urges Israel to halt strikes", body, resources) == [
+        ("020", "EGY", "ISR"),
+        ("140", "EGYOPP", None),
+    ]
+
+
+def test_resignation_is_plover_retreat(resources: Resources) -> None:
+    """The PLOVER manual codes resignations as RETREAT (mode resign), not CAMEO 083's CONCEDE."""
+    [event] = _code("Georgian President Eduard Shevardnadze resigned on Sunday.", resources)
+    assert (event.cameo, event.plover_type, event.plover_mode) == ("083", "RETREAT", "resign")
+    assert event.source.code == "GEOGOV"
+
+
+def test_capital_as_subject_is_its_government(resources: Resources) -> None:
+    """ "Tehran said": metonymy for the government; "visited Moscow" stays the country."""
+    assert _summary(_code("Tehran said it would retaliate against Israel.", resources)) == [
+        ("138", "IRNGOV", "ISR")
+    ]

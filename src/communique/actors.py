@@ -11,10 +11,11 @@ linked back ("Ahmadian", "the Chinese diplomat").
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
+from types import MappingProxyType
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -65,12 +66,27 @@ class ActorRules:
     person_agents: frozenset[str]  # agents whose bare nouns can name a person seen before
     phrase_preps: frozenset[str]  # attachments that describe the head ("of", "in", "from")
     generic_agents: frozenset[str]  # roles a title in the text overrides ("ELI")
+    people_agent: str  # the sector of a plural demonym on its own ("Nigerians": CVL)
+    person_pronouns: frozenset[str]  # "he", "she": the nearest person
+    group_pronouns: frozenset[str]  # "it": the nearest country or organisation
+    plural_pronouns: frozenset[str]  # "they": the nearest plural actor ("protesters")
+    expletive_verbs: frozenset[str]  # "it is", "it seems": "it" names nothing
+    capital_agent: str  # "Tehran said": a capital alone is its government (GOV)
+    capitals: Mapping[str, str]  # capital name (lowercase) -> ISO3, from data/capitals.json
 
 
 def load_actor_rules() -> ActorRules:
     raw = json.loads(resources.files("communique.data").joinpath("actor_rules.json").read_text())
-    fields = ActorRules.__dataclass_fields__
-    return ActorRules(**{k: frozenset(raw[k]) for k in fields})
+    data = resources.files("communique.data")
+    capitals = json.loads(data.joinpath("capitals.json").read_text(encoding="utf-8"))["capitals"]
+    special = {"people_agent", "capital_agent", "capitals"}
+    sets = {k: frozenset(raw[k]) for k in ActorRules.__dataclass_fields__ if k not in special}
+    return ActorRules(
+        people_agent=str(raw["people_agent"]),
+        capital_agent=str(raw["capital_agent"]),
+        capitals=MappingProxyType({str(k): str(v) for k, v in capitals.items()}),
+        **sets,
+    )
 
 
 def load_actor_resources() -> ActorResources:
@@ -87,6 +103,7 @@ class _Hit:
     kind: str  # "country" | "entity" | "agent"
     code: str
     entity_id: str | None
+    title: tuple[str, ...] = ()  # agents of a title inside a KB name ("president bill clinton")
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +118,20 @@ class _Tracker:
 
     people: list[tuple[tuple[str, ...], Mention]] = field(default_factory=list)
     by_agent: dict[str, Mention] = field(default_factory=dict)  # latest with a country, by sector
+    by_head: dict[str, Mention] = field(default_factory=dict)  # latest with a country, by noun
+    persons: list[Mention] = field(default_factory=list)  # for "he"/"she", in text order
+    groups: list[Mention] = field(default_factory=list)  # for "it", in text order
+    plurals: list[Mention] = field(default_factory=list)  # for "they", in text order
+
+    def nearest(self, pronoun: str, sent_index: int, rules: ActorRules) -> Mention | None:
+        """The nearest compatible actor in this or the previous sentence."""
+        pool = self.groups
+        if pronoun in rules.person_pronouns:
+            pool = self.persons
+        elif pronoun in rules.plural_pronouns:
+            pool = self.plurals
+        latest = pool[-1] if pool else None
+        return latest if latest is not None and sent_index - latest.sentence <= 1 else None
 
     def by_name_part(self, word: str) -> Mention | None:
         found = [m for parts, m in self.people if word in parts]
@@ -152,8 +183,20 @@ def _kb_hit(
         code = entry.code_on(day)
         if code:
             kind = "country" if entry.kind == "country" else "entity"
-            return _Hit(i, i + n, kind, code, entry.id)
+            title = _title_within(tokens, i, n, res) if kind == "entity" else ()
+            return _Hit(i, i + n, kind, code, entry.id, title)
     return None
+
+
+def _title_within(tokens: Sequence[Token], i: int, n: int, res: ActorResources) -> tuple[str, ...]:
+    """The agents of the longest title inside a KB name ("*President* Bill Clinton",
+    "Bush *administration*", "israeli *prime minister* ehud barak")."""
+    for k in range(n - 1, 0, -1):
+        for j in range(i, i + n - k + 1):
+            hit = _agent_hit(tokens, j, k, res)
+            if hit is not None:
+                return split_code(hit.code, res).agents
+    return ()
 
 
 def _agent_hit(tokens: Sequence[Token], i: int, n: int, res: ActorResources) -> _Hit | None:
@@ -255,6 +298,8 @@ def _combine(hits: Sequence[_Hit], res: ActorResources) -> tuple[_Code, str | No
         country = named.code
     agent_hit = next((h for h in hits if h.kind == "agent"), None)
     titled = split_code(agent_hit.code, res).agents if agent_hit else ()
+    if not titled and entity is not None:  # "President Bill Clinton" is one KB name
+        titled = tuple(a for a in entity.title if a not in entity.code[3:])
     agents = base.agents
     if not agents or (titled and agents[0] in res.rules.generic_agents):
         agents = titled or agents  # "President Boris Yeltsin": the title beats a generic role
@@ -298,11 +343,47 @@ def resolve_phrase(head: Token, res: ActorResources, *, day: date | None) -> Act
     code, entity_id = _combine(hits, res)
     if code.country is None and not code.agents:
         return None
+    if not code.agents and _is_people(head, tokens, hits, res):
+        code = _Code(code.country, (res.rules.people_agent,))
+    elif not code.agents and _is_capital(tokens, hits, code, res):
+        code = _Code(code.country, (res.rules.capital_agent,))
     span = core_span(head)
     own = _own_entity(head, tokens, hits)
     person = _entity_of(head) if _is_person(head) else None
     name = person.text if person is not None else own
     return make_actor(span.text, code, entity_id=entity_id if own else None, name=name)
+
+
+def _is_capital(
+    tokens: Sequence[Token], hits: Sequence[_Hit], code: _Code, res: ActorResources
+) -> bool:
+    """ "Tehran said": the phrase is just the name of its country's capital, as a subject (or
+    alone); "visited Moscow", "in Tehran" are places."""
+    head = max(tokens, key=lambda t: -len(list(t.ancestors)))
+    while head.dep_ == "conj":
+        head = head.head
+    if head.dep_ not in {"nsubj", "ROOT"} or len(hits) != 1 or hits[0].kind != "country":
+        return False
+    words = [t for t in tokens if t.pos_ != "DET"]
+    name = " ".join(_words(words))
+    return (
+        len(words) == hits[0].end - hits[0].start and res.rules.capitals.get(name) == code.country
+    )
+
+
+def _is_people(
+    head: Token, tokens: Sequence[Token], hits: Sequence[_Hit], res: ActorResources
+) -> bool:
+    """ "Nigerians", "Iraqi Kurds": a plural demonym (its singular a name too) heads the phrase."""
+    singular = {head.lemma_.lower(), head.lower_[:-1]} - {head.lower_}
+    if head.tag_ not in {"NNS", "NNPS"} or not any(w in res.kb.by_name for w in singular):
+        return False
+    entries = res.kb.by_name.get(head.lower_, ())
+    if any(e.names[0] == head.lower_ and e.source != "communique" for e in entries):
+        return False  # "Philippines", "Maldives": a country's own (primary) name, no demonym
+    if any(e.names[0] == w for w in singular for e in res.kb.by_name.get(w, ())):
+        return False  # "the Rohans", "the two Koreas": the country's name in the plural
+    return any(h.kind == "country" and tokens[h.end - 1].i == head.i for h in hits)
 
 
 def _own_entity(head: Token, tokens: Sequence[Token], hits: Sequence[_Hit]) -> str | None:
@@ -350,30 +431,67 @@ def _resolve_head(
     head: Token, sent_index: int, tracker: _Tracker, res: ActorResources, day: date | None
 ) -> Mention | None:
     if head.tag_ in {"PRP", "PRP$"}:
-        return None
+        return _pronoun(head, sent_index, tracker, res.rules)
     earlier = _linked(head, tracker, res, day)
     if earlier is not None:
         span = core_span(head)
-        return Mention(
+        linked = Mention(
             span=CharSpan(span.start_char, span.end_char),
             text=span.text,
             actor=earlier.actor,
             sentence=sent_index,
             antecedent=earlier.text,
         )
+        tracker.persons.append(linked)  # "Bouteflika ... he"
+        return linked
     actor = resolve_phrase(head, res, day=day)
     if actor is None:
         return None
     antecedent = None
     if actor.country is None and actor.agent and _is_definite(head):
-        earlier = tracker.by_agent.get(actor.agent)  # "the government": the one seen before
+        # "the ministry": the last ministry with a country, else the last of that sector
+        earlier = tracker.by_head.get(head.lower_) or tracker.by_agent.get(actor.agent)
         if earlier is not None and earlier.actor.country:
             actor = make_actor(actor.text, _Code(earlier.actor.country, (actor.agent,)),
                                entity_id=None, name=None)  # fmt: skip
             antecedent = earlier.text
     mention = _mention(head, actor, sent_index, antecedent)
     _remember(tracker, mention)
+    if actor.country and head.pos_ in _HEAD_POS:  # "Iran's foreign ministry" (PROPN or NOUN)
+        tracker.by_head[head.lower_] = mention
+    if _person_like(head, actor, res.rules):
+        tracker.persons.append(mention)
+    elif head.tag_ in {"NNS", "NNPS"} or head.lower_ in res.rules.quantity_heads:
+        tracker.plurals.append(mention)
+    else:
+        tracker.groups.append(mention)
     return mention
+
+
+def _person_like(head: Token, actor: Actor, rules: ActorRules) -> bool:
+    """A named person, or one singular person noun ("the minister"), not an institution."""
+    if _is_person(head):
+        return True
+    personal = actor.agent in rules.person_agents and head.tag_ == "NN"
+    return personal and head.lemma_.lower() not in rules.institution_nouns and not actor.name
+
+
+def _pronoun(head: Token, sent_index: int, tracker: _Tracker, rules: ActorRules) -> Mention | None:
+    """ "he", "she", "it", "they" (not "his"/"its": possessives name no actor of their own)."""
+    word = head.lower_
+    known = rules.person_pronouns | rules.group_pronouns | rules.plural_pronouns
+    if head.tag_ != "PRP" or word not in known:
+        return None
+    if word == "it" and head.head.lemma_.lower() in rules.expletive_verbs:
+        return None
+    earlier = tracker.nearest(word, sent_index, rules)
+    if earlier is None:
+        return None
+    char = CharSpan(head.idx, head.idx + len(head.text))
+    return Mention(
+        span=char, text=head.text, actor=earlier.actor, sentence=sent_index,
+        antecedent=earlier.text,
+    )  # fmt: skip
 
 
 def _is_definite(head: Token) -> bool:
@@ -392,7 +510,8 @@ def _heads(doc: Doc, res: ActorResources) -> Iterator[tuple[int, Token]]:
     for sent_index, sent in enumerate(doc.sents):
         for tok in sent:
             quantity = tok.pos_ == "NUM" and tok.lower_ in res.rules.quantity_heads
-            if (tok.pos_ in _HEAD_POS or quantity) and not _is_inner(tok):
+            pronoun = tok.tag_ == "PRP"
+            if (tok.pos_ in _HEAD_POS or quantity or pronoun) and not _is_inner(tok):
                 yield sent_index, tok
 
 

@@ -15,7 +15,7 @@ class Config:
     model: str = DEFAULT_MODEL
     batch_size: int = 32
     keep_negated: bool = False
-    code_title: bool = False
+    code_title: bool = True  # headline events, unless the body restates them
     min_city_population: int = 5000
     min_confidence: float = 0.0
     max_document_chars: int = 10_000_000  # bigger pages are rejected, not extracted

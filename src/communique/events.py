@@ -58,6 +58,11 @@ class CodingRules:
     event_nouns: Mapping[str, str]  # "hunger strike" -> 142, from data/event_nouns.jsonl
     post_deps: frozenset[str]
     confidence: Mapping[str, float]
+    unknown_source_roots: frozenset[str]  # "three soldiers were killed": no source, still an event
+    unknown_actor_code: str  # the code of the unknown source ("---", as PETRARCH writes it)
+    conditional_marks: frozenset[str]  # "will boycott ... *unless*": a threat
+    conditional_threat_codes: Mapping[str, str]  # the threat code matching the act's root
+    plover_by_lemma: Mapping[str, tuple[str, str]]  # "resign" (CAMEO 08): PLOVER RETREAT/resign
 
 
 def _event_nouns() -> dict[str, str]:
@@ -73,6 +78,9 @@ def load_coding_rules() -> CodingRules:
         event_nouns=_event_nouns(),
         request_codes=dict(raw["request_codes"]),
         third_location_code=str(raw["third_location_code"]),
+        unknown_actor_code=str(raw["unknown_actor_code"]),
+        conditional_threat_codes=dict(raw["conditional_threat_codes"]),
+        plover_by_lemma={k: (str(v[0]), str(v[1])) for k, v in raw["plover_by_lemma"].items()},
         confidence={k: float(v) for k, v in raw["confidence"].items()},
         **sets,
     )
@@ -339,10 +347,20 @@ def is_hypothetical(verb: Token, rules: CodingRules) -> bool:
         for child in tok.children:
             if child.dep_ == "mark" and child.lower_ in rules.hypothetical_marks:
                 return True
+            if child.dep_ == "mark" and child.lower_ in rules.conditional_marks:
+                return True  # the condition of an ultimatum ("unless the president *resigns*")
             if child.dep_ == "aux" and child.lower_ in rules.hypothetical_aux:
                 return True
             if child.dep_ == "advcl" and _marked(child, rules.hypothetical_marks):
                 return True  # "X would attack if Y..."
+    return False
+
+
+def _conditional(verb: Token, rules: CodingRules) -> bool:
+    """ "X will withdraw its troops *unless* Y ...": an ultimatum on the verb or its controllers."""
+    for tok in _chain(verb, _CONTROL | {"conj"}):
+        if any(c.dep_ == "advcl" and _marked(c, rules.conditional_marks) for c in tok.children):
+            return True
     return False
 
 
@@ -372,6 +390,7 @@ def intent_code(code: str, rules: CodingRules) -> str:
 class _Slot:
     mentions: tuple[Mention, ...]
     inherited: bool
+    unread: bool = False  # a subject we could not resolve (a pronoun, a name): not "unknown"
 
 
 def _conjuncts(tok: Token) -> list[Token]:
@@ -418,9 +437,16 @@ def find_source(verb: Token, mentions: Mapping[int, Mention]) -> _Slot:
         subject = _subject(tok)
         if subject is None:
             continue
-        if subject.tag_ == "PRP" and subject.i not in mentions:
-            return _Slot(_speaker(tok, mentions), inherited=True)
-        return _Slot(_mentions_of(_conjuncts(subject), mentions), inherited=depth > 0)
+        if subject.tag_ == "PRP":  # reported speech: the speaker; else the pronoun's antecedent
+            speaker = _speaker(tok, mentions)
+            if speaker or subject.i not in mentions:
+                return _Slot(speaker, inherited=True, unread=True)
+        relative = subject.tag_ in {"WP", "WDT"} and tok.dep_ == "relcl"
+        if relative:  # "a woman *who* shot at US officers": the noun the clause modifies
+            subject = tok.head
+        found = _mentions_of(_conjuncts(subject), mentions)
+        unread = subject.pos_ in {"PROPN", "PRON"}  # a name we do not know is not "unknown"
+        return _Slot(found, inherited=depth > 0 or relative, unread=not found and unread)
     return _Slot((), inherited=False)
 
 
@@ -440,7 +466,7 @@ def find_target(
 ) -> tuple[Mention, ...]:
     """Direct actors first (objects, datives, prepositional objects), then actors inside them."""
     taken = {m.actor.code for m in source}
-    heads = _object_heads(verb, rules)
+    heads = [h for h in _object_heads(verb, rules) if not _own_sector(h, mentions)]
     direct = [m for m in _mentions_of([c for h in heads for c in _conjuncts(h)], mentions)]
     direct = [m for m in direct if m.actor.code not in taken]
     countried = [m for m in direct if m.actor.country]
@@ -455,6 +481,13 @@ def find_target(
     if direct:
         return tuple(direct[:1])
     return _clause_subject(verb, mentions, taken)
+
+
+def _own_sector(head: Token, mentions: Mapping[int, Mention]) -> bool:
+    """ "strengthened *its troops*": a sector-only object owned by a pronoun is the source's own."""
+    mention = mentions.get(head.i)
+    owned = any(c.dep_ == "poss" and c.tag_ == "PRP$" for c in head.children)
+    return owned and mention is not None and mention.actor.country is None
 
 
 def _clause_subject(
@@ -492,7 +525,7 @@ def _complement_target(
 class _Candidate:
     match: VerbMatch
     code: str
-    source: Mention
+    source: Mention | None  # None: unknown ("three soldiers were killed in an ambush")
     target: Mention | None
     inherited: bool
     intent: bool
@@ -500,8 +533,11 @@ class _Candidate:
 
 def _pairs(
     sources: Sequence[Mention], targets: Sequence[Mention], code: str, rules: CodingRules
-) -> Iterator[tuple[Mention, Mention | None]]:
-    if targets:
+) -> Iterator[tuple[Mention | None, Mention | None]]:
+    if not sources and code[:2] in rules.unknown_source_roots:
+        for t in targets:  # "three soldiers were killed": the attacker is unknown
+            yield None, t
+    elif targets:
         for s in sources:
             for t in targets:
                 yield s, t
@@ -584,8 +620,10 @@ def _obligation(
     code = _mapped(match.code, rules.request_codes)
     if not speakers or subject is None or subject.i not in mentions or code is None:
         return None
-    request = VerbMatch(verb, code, match.rule + " +obligation", specific=match.specific)
     target = mentions[subject.i]
+    if any(s.actor.code == target.actor.code for s in speakers):
+        return None  # "Ethiopia indicated *it* should have acted": no request to itself
+    request = VerbMatch(verb, code, match.rule + " +obligation", specific=match.specific)
     return [_Candidate(request, code, s, target, inherited=True, intent=False) for s in speakers]
 
 
@@ -610,26 +648,53 @@ def _candidates(
     targets = find_target(verb, mentions, rules, sources) or _complement_target(
         verb, mentions, rules, sources
     )
+    if not sources and not targets:
+        targets = _passive_subject(verb, mentions)
     intent = is_intent(verb, rules)
     code = intent_code(match.code, rules) if intent else match.code
+    if intent and _conditional(verb, rules):  # "will boycott the vote unless ...": a threat
+        threat = _mapped(match.code, rules.conditional_threat_codes)
+        code = threat or code
+        match = VerbMatch(verb, code, match.rule + " +conditional", specific=match.specific)
     needs_target = res.ontology.get(code).plover_type in rules.requires_target
+    if not sources and source.unread:
+        return
     for s, t in _pairs(sources, targets, code, rules):
         if t is not None or not needs_target:
             yield _Candidate(match, code, s, t, source.inherited, intent)
+
+
+def _passive_subject(verb: Token, mentions: Mapping[int, Mention]) -> tuple[Mention, ...]:
+    """ "Three soldiers were killed in an ambush": with no agent, the passive subject is hit."""
+    if _agent_of(verb) is not None:
+        return ()
+    subject = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+    return _mentions_of(_conjuncts(subject), mentions) if subject is not None else ()
+
+
+def _unknown_actor(rules: CodingRules) -> Actor:
+    return Actor(text="", country=None, agent=None, code=rules.unknown_actor_code)
 
 
 def _confidence(c: _Candidate, rules: CodingRules) -> float:
     w = rules.confidence
     score = w["base"] + (w["pattern"] if c.match.specific else 0.0)
     score += w["target"] if c.target is not None else 0.0
-    score += w["entity"] if c.source.actor.name or c.source.actor.agent else 0.0
+    if c.source is None:
+        score += w["unknown_source"]
+    elif c.source.actor.name or c.source.actor.agent:
+        score += w["entity"]
     score += w["inherited_source"] if c.inherited else 0.0
     score += w["modal"] if c.intent else 0.0
+    score += w["relative_clause"] if c.match.token.dep_ == "relcl" else 0.0  # background
     return round(min(1.0, max(0.0, score)), 3)
 
 
 def _event(article: Article, c: _Candidate, res: CoderResources) -> Event:
     info = res.ontology.get(c.code)
+    plover = (info.plover_type, info.plover_mode)
+    if c.code[:2] == "08":  # the PLOVER manual's RETREAT for resignations
+        plover = res.rules.plover_by_lemma.get(c.match.token.lemma_.lower(), plover)
     sent = c.match.token.sent
     text = sent.text.rstrip()
     verb = c.match.token
@@ -642,9 +707,9 @@ def _event(article: Article, c: _Candidate, res: CoderResources) -> Event:
         cameo_name=info.name,
         goldstein=info.goldstein,
         quad_class=info.quad_class,
-        plover_type=info.plover_type,
-        plover_mode=info.plover_mode,
-        source=c.source.actor,
+        plover_type=plover[0],
+        plover_mode=plover[1],
+        source=c.source.actor if c.source else _unknown_actor(res.rules),
         target=target,
         date=None,
         date_source="none",
@@ -652,7 +717,7 @@ def _event(article: Article, c: _Candidate, res: CoderResources) -> Event:
         location=None,
         confidence=_confidence(c, res.rules),
         offsets=Offsets(
-            source=c.source.span,
+            source=c.source.span if c.source else None,
             verb=Span(verb.idx, verb.idx + len(verb.text)),
             target=c.target.span if c.target else None,
         ),
@@ -668,14 +733,29 @@ def code_events(
     *,
     include_title: bool = False,
 ) -> list[Event]:
-    """Every event of a parsed article (date and location are filled in by ``where``/``when``)."""
-    start = 0 if include_title else article.body_start
-    events: list[Event] = []
+    """Every event of a parsed article (date and location are filled in by ``where``/``when``).
+
+    With ``include_title``, events of the headline come first, except those the body restates
+    (the lead usually does): a headline event is dropped when a body event has the same
+    QuadClass between the same countries, so one happening is not counted twice.
+    """
+    title: list[Event] = []
+    body: list[Event] = []
     for tok in doc:
-        if tok.pos_ != "VERB" or tok.idx < start:
+        if tok.pos_ != "VERB" or (tok.idx < article.body_start and not include_title):
             continue
-        events.extend(_event(article, c, res) for c in _candidates(tok, mentions, res))
-    return events
+        found = (_event(article, c, res) for c in _candidates(tok, mentions, res))
+        (title if tok.idx < article.body_start else body).extend(found)
+    restated = {_happening(e) for e in body}
+    return [e for e in title if _happening(e) not in restated] + body
+
+
+def _happening(event: Event) -> tuple[int, frozenset[str | None]]:
+    """What a headline and its lead share when they report one event: the QuadClass and the
+    countries of the two sides ("China and Iran pledge cooperation" / "China is willing to
+    deepen cooperation with Iran")."""
+    target = event.target.country if event.target else None
+    return event.quad_class, frozenset({event.source.country, target})
 
 
 def refine_meeting(event: Event, rules: CodingRules, ontology: Ontology) -> Event:

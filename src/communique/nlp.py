@@ -14,7 +14,25 @@ from communique.config import Config
 __all__ = ["load_nlp", "parse", "parse_many"]
 
 # Components communique uses; others (none today) are disabled at load time.
-_NEEDED = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner")
+_NEEDED = (
+    "communique_paragraphs",
+    "tok2vec",
+    "tagger",
+    "parser",
+    "attribute_ruler",
+    "lemmatizer",
+    "ner",
+)
+
+
+@Language.component("communique_paragraphs")
+def paragraph_breaks(doc: Doc) -> Doc:
+    """A blank line (title/body, paragraphs) always ends a sentence, punctuated or not, so a
+    headline without a full stop is not parsed into the lead sentence."""
+    for tok in doc[:-1]:
+        if tok.is_space and "\n\n" in tok.text:
+            doc[tok.i + 1].is_sent_start = True
+    return doc
 
 
 def load_nlp(config: Config) -> Language:
@@ -31,6 +49,8 @@ def load_nlp(config: Config) -> Language:
     for name in unused:
         nlp.disable_pipe(name)
     nlp.max_length = max(nlp.max_length, 2_000_000)
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe("communique_paragraphs", before="parser")
     return nlp
 
 

@@ -94,8 +94,8 @@ def _where_when(
 
 
 def _with_country(actor: Actor, loc: Location | None) -> Actor:
-    if actor.country or loc is None or loc.country is None:
-        return actor
+    if actor.country or actor.agent is None or loc is None or loc.country is None:
+        return actor  # a known country, the unknown source ("---"), or no place to take
     return replace(actor, country=loc.country, code=loc.country + actor.code)
 
 
