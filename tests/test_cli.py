@@ -289,3 +289,18 @@ def test_places_prints_every_toponym(runner: CliRunner, tmp_path: Path) -> None:
     assert (kiev["name"], kiev["geonameid"], kiev["country"]) == ("Kyiv", 703448, "UKR")
     assert paris["doc_id"] == str(tmp_path / "trip.txt")
     assert runner.invoke(app, ["places", str(tmp_path / "trip.txt"), "--format", "xml"]).exit_code
+
+
+@pytest.mark.parametrize(
+    ("command", "default"),
+    [
+        ("ingest", "(default: all cores)"),
+        ("code", "(default: ~/.cache/communique/http)"),
+        ("spark", "(default: one per input file, at most 4 per core)"),
+    ],
+)
+def test_help_shows_defaults(runner: CliRunner, command: str, default: str) -> None:
+    """Help texts keep their defaults (square brackets would be read as rich markup)."""
+    result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "300"})
+    assert result.exit_code == 0
+    assert default in " ".join(result.stdout.split())

@@ -84,7 +84,7 @@ CacheDirOpt = Annotated[
     typer.Option(
         "--cache-dir",
         envvar="COMMUNIQUE_CACHE_DIR",
-        help="HTTP cache directory [default: ~/.cache/communique/http].",
+        help="HTTP cache directory (default: ~/.cache/communique/http).",
     ),
 ]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Fetch URLs without the cache.")]
@@ -359,7 +359,7 @@ def ingest(
     verbs: VerbFilesOpt = None,
     workers: Annotated[
         int | None,
-        typer.Option("--workers", min=1, help="Worker processes [default: all cores]."),
+        typer.Option("--workers", min=1, help="Worker processes (default: all cores)."),
     ] = None,
 ) -> None:
     """Code documents and store articles, mentions and events in a DuckDB file."""
@@ -747,7 +747,12 @@ def spark(
     output: Annotated[str, typer.Option("--output", help="Parquet directory (any Spark path).")],
     master: Annotated[str, typer.Option("--master", help="Spark master URL.")] = "local[*]",
     partitions: Annotated[
-        int | None, typer.Option("--partitions", min=1, help="Spark partitions [default: files].")
+        int | None,
+        typer.Option(
+            "--partitions",
+            min=1,
+            help="Spark partitions (default: one per input file, at most 4 per core).",
+        ),
     ] = None,
     published: PublishedOpt = None,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace the output.")] = False,
