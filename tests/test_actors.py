@@ -23,6 +23,7 @@ def res(resources: Resources) -> ActorResources:
         ("Syrian rebels", "SYR", "REB", "SYRREB"),
         ("the Iranian side", "IRN", None, "IRN"),
         ("Tehran", "IRN", "GOV", "IRNGOV"),  # a capital alone is its government (metonymy)
+        ("Pristina", "KSV", "GOV", "KSVGOV"),  # the KB's code for Kosovo, not GeoNames' XKX
         ("protesters in Nairobi", "KEN", "OPP", "KENOPP"),  # not when it is only a place
         ("the White House", "USA", "GOV", "USAGOV"),
         ("the Kremlin", "RUS", "GOV", "RUSGOV"),

@@ -57,6 +57,12 @@ def test_coding_rules_codes_exist(cameo_codes: set[str]) -> None:
     assert rules.third_location_code == "044"
     assert {"will", "would"} <= rules.intent_aux
     assert 0.0 <= rules.confidence["base"] <= 1.0
+    assert set(rules.conditional_threat_codes.values()) <= cameo_codes
+    plover = {t for r in _jsonl("cameo.jsonl") if (t := r.get("plover_type"))}
+    for key, (ptype, _mode) in rules.plover_by_lemma.items():
+        root, lemma = key.split(":")
+        assert root in cameo_codes and lemma.isalpha() and lemma == lemma.lower()
+        assert ptype in plover
 
 
 def test_actor_extensions_and_rules() -> None:
@@ -69,6 +75,22 @@ def test_actor_extensions_and_rules() -> None:
     assert kb.by_name["european union"][0].code_on(None) == "IGOEUREEC"
     rules = load_actor_rules()
     assert "IGO" in rules.transnational_prefixes and "thousands" in rules.quantity_heads
+
+
+def test_capitals_schema() -> None:
+    """data/capitals.json: versioned; lowercase names -> the country codes the KB gives."""
+    raw = json.loads(resources.files("communique.data").joinpath("capitals.json").read_text())
+    assert set(raw) == {"version", "source", "capitals"} and raw["version"] == 1
+    table = raw["capitals"]
+    assert len(table) >= 200 and list(table) == sorted(table)
+    assert all(name == " ".join(name.lower().split()) for name in table)
+    kb = load_actor_kb()
+    kb_countries = {
+        (e.code_on(None) or "")[:3] for es in kb.by_name.values() for e in es if e.kind == "country"
+    }
+    assert set(table.values()) <= kb_countries  # what the actor coder compares with
+    assert (table["tehran"], table["pretoria"], table["pristina"]) == ("IRN", "ZAF", "KSV")
+    assert load_actor_rules().capitals["tehran"] == "IRN"
 
 
 def test_agent_extensions() -> None:

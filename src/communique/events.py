@@ -62,7 +62,7 @@ class CodingRules:
     unknown_actor_code: str  # the code of the unknown source ("---", as PETRARCH writes it)
     conditional_marks: frozenset[str]  # "will boycott ... *unless*": a threat
     conditional_threat_codes: Mapping[str, str]  # the threat code matching the act's root
-    plover_by_lemma: Mapping[str, tuple[str, str]]  # "resign" (CAMEO 08): PLOVER RETREAT/resign
+    plover_by_lemma: Mapping[str, tuple[str, str]]  # "08:resign": PLOVER RETREAT/resign
 
 
 def _event_nouns() -> dict[str, str]:
@@ -692,9 +692,8 @@ def _confidence(c: _Candidate, rules: CodingRules) -> float:
 
 def _event(article: Article, c: _Candidate, res: CoderResources) -> Event:
     info = res.ontology.get(c.code)
-    plover = (info.plover_type, info.plover_mode)
-    if c.code[:2] == "08":  # the PLOVER manual's RETREAT for resignations
-        plover = res.rules.plover_by_lemma.get(c.match.token.lemma_.lower(), plover)
+    lemma = f"{c.code[:2]}:{c.match.token.lemma_.lower()}"  # resignations: the manual's RETREAT
+    plover = res.rules.plover_by_lemma.get(lemma, (info.plover_type, info.plover_mode))
     sent = c.match.token.sent
     text = sent.text.rstrip()
     verb = c.match.token
