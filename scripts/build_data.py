@@ -83,6 +83,15 @@ class PloverRow:
     context: tuple[str, ...]
 
 
+# Where CAMEO2PLOVER-2021 contradicts the PLOVER manual's own text, the manual wins (see
+# README_CAMEO): code -> (type, mode); the table's context is kept.
+MANUAL_OVERRIDES: dict[str, tuple[str, str | None]] = {
+    "0813": ("CONCEDE", None),  # CONCEDE covers "removing curfews" (manual, CONCEDE section)
+    "0814": ("CONCEDE", None),  # easing a state of emergency: the same administrative concession
+    "163": ("SANCTION", "discontinue"),  # "International sanctions are coded as 'discontinue'"
+}
+
+
 def quad_class(root: str) -> int:
     """GDELT QuadClass: 01-05 verbal coop, 06-09 material coop, 10-14 verbal, 15-20 material."""
     n = int(root)
@@ -177,6 +186,9 @@ def build_cameo(shared: Path, report: Report) -> list[Record]:
         src = json.loads(line)
         code = src["code"]
         row = plover_for(code, table)
+        if row is not None and code in MANUAL_OVERRIDES:
+            ptype, pmode = MANUAL_OVERRIDES[code]
+            row = PloverRow(ptype, pmode, row.context)
         records.append(
             {
                 "code": code,
@@ -577,8 +589,14 @@ README_CAMEO = """
   contexts split on `;`, an empty mode is null. A code the table does not list inherits from its
   nearest listed parent (4-digit -> 3-digit -> root line such as `03: AGREE`; at present every
   code outside 01/02 is listed). Where a code is listed twice the first line wins (08 is listed as
-  CONCEDE and as RETREAT: the root `08` is CONCEDE; 081-083 are CONCEDE and 084-087, 0813, 0814
-  are RETREAT, as the table says).
+  CONCEDE and as RETREAT: the root `08` is CONCEDE; 081-083 are CONCEDE and 084-087 are
+  RETREAT, as the table says; it also lists 0813 and 0814 as RETREAT: see below).
+* Three codes follow the PLOVER manual's text where the table contradicts it: `0813` (ease
+  curfew) and `0814` (ease state of emergency) are **CONCEDE**, not RETREAT (the manual's CONCEDE
+  section covers "removing curfews", and its CAMEO table puts 081-083 under CONCEDE); `163`
+  (impose embargo, boycott, or sanctions) is **SANCTION** / discontinue, not COERCE / restrict
+  (SANCTION `discontinue`: "International (political or economic) sanctions are coded as
+  'discontinue'"; the CAMEO table puts all of 16 under SANCTION). Contexts stay the table's.
 * Root 01 (public statements): PLOVER has no statement category (the manual: "The CAMEO 01 and 02
   categories dealing with comments have been eliminated"), so every 01x code has null type/mode
   and no context.

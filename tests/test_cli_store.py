@@ -70,7 +70,7 @@ def test_top(runner: CliRunner, db: Path) -> None:
     )
     rows = list(csv.DictReader(io.StringIO(types.stdout)))
     assert [(r["key"], r["events"]) for r in rows] == [
-        ("CONSULT", "2"), ("ACCUSE", "1"), ("COERCE", "1"),
+        ("CONSULT", "2"), ("ACCUSE", "1"), ("SANCTION", "1"),
     ]  # fmt: skip
 
 

@@ -135,7 +135,7 @@ def test_window_and_key_are_configurable(tmp_path: Path) -> None:
         chn = [row[5:] for row in _table(store) if row[0] == "CHN"]
         assert chn == [(4, 4, 2, "a2", ["a1", "a2", "a3", "a4"]), (1, 1, 0, "a5", ["a5"])]
         store.recluster(ClusterConfig(by="plover"))
-        assert {row[2] for row in _table(store)} == {"CONSULT", "COERCE"}
+        assert {row[2] for row in _table(store)} == {"CONSULT", "SANCTION"}
 
 
 def test_replaced_article_leaves_its_clusters(tmp_path: Path) -> None:

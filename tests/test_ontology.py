@@ -77,7 +77,8 @@ def test_yield_is_split_into_concede_and_retreat(onto: Ontology) -> None:
     assert onto.get("081").plover_type == "CONCEDE"
     assert onto.get("083").plover_type == "CONCEDE"
     assert onto.get("084").plover_type == "RETREAT"
-    assert onto.get("0813").plover_type == "RETREAT"
+    assert onto.get("0813").plover_type == "CONCEDE"  # the manual, over the table
+    assert onto.get("163").plover_type == "SANCTION"  # the manual, over the table
     assert onto.get("0874").plover_mode == "disarm"
 
 
