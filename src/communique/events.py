@@ -63,6 +63,11 @@ class CodingRules:
     conditional_marks: frozenset[str]  # "will boycott ... *unless*": a threat
     conditional_threat_codes: Mapping[str, str]  # the threat code matching the act's root
     plover_by_lemma: Mapping[str, tuple[str, str]]  # "08:resign": PLOVER RETREAT/resign
+    background_marks: frozenset[str]  # "one day *after* a jet shot down...": background
+    meeting_roots: frozenset[str]  # "summoned the ambassador *to complain*": the complaint
+    content_roots: frozenset[str]
+    obligation_default_code: str  # "X said Y must drop barriers", verb unknown: a request
+    inner_source_preps: frozenset[str]  # "inhabitants *of* the Golan Heights threatened"
 
 
 def _event_nouns() -> dict[str, str]:
@@ -82,6 +87,9 @@ def load_coding_rules() -> CodingRules:
         conditional_threat_codes=dict(raw["conditional_threat_codes"]),
         plover_by_lemma={k: (str(v[0]), str(v[1])) for k, v in raw["plover_by_lemma"].items()},
         confidence={k: float(v) for k, v in raw["confidence"].items()},
+        meeting_roots=frozenset(raw["content_over_meeting"]["meeting_roots"]),
+        content_roots=frozenset(raw["content_over_meeting"]["content_roots"]),
+        obligation_default_code=str(raw["obligation_default_code"]),
         **sets,
     )
 
@@ -432,7 +440,20 @@ def _speaker(clause: Token, mentions: Mapping[int, Mention]) -> tuple[Mention, .
     return ()
 
 
-def find_source(verb: Token, mentions: Mapping[int, Mention]) -> _Slot:
+def _inner_actor(
+    head: Token, mentions: Mapping[int, Mention], rules: CodingRules
+) -> tuple[Mention, ...]:
+    """ "*inhabitants* of the Syrian Golan Heights": the first actor with a country inside the
+    head's of/from phrase, when the head itself is no actor."""
+    for prep in (c for c in head.rights if c.dep_ == "prep" and c.lower_ in rules.inner_source_preps):
+        for tok in prep.subtree:
+            mention = mentions.get(tok.i)
+            if mention is not None and mention.actor.country:
+                return (mention,)
+    return ()
+
+
+def find_source(verb: Token, mentions: Mapping[int, Mention], rules: CodingRules) -> _Slot:
     for depth, tok in enumerate(_clause_chain(verb)):
         subject = _subject(tok)
         if subject is None:
@@ -446,6 +467,10 @@ def find_source(verb: Token, mentions: Mapping[int, Mention]) -> _Slot:
             subject = tok.head
         found = _mentions_of(_conjuncts(subject), mentions)
         unread = subject.pos_ in {"PROPN", "PRON"}  # a name we do not know is not "unknown"
+        if not found and not unread and depth == 0 and subject.dep_ == "nsubj":
+            inner = _inner_actor(subject, mentions, rules)
+            if inner:
+                return _Slot(inner, inherited=True)
         return _Slot(found, inherited=depth > 0 or relative, unread=not found and unread)
     return _Slot((), inherited=False)
 
@@ -576,6 +601,8 @@ def _subsumed(verb: Token, match: VerbMatch, res: CoderResources) -> bool:
             return True
     if match.code[:2] in rules.statement_roots and any(c.dep_ == "ccomp" for c in verb.children):
         return True  # a statement that carries a coded event of its own is subordinate to it
+    if _purpose_content(verb, match, res) is not None:
+        return True  # "summoned the ambassador to complain": the complaint is the event
     first = _first_conjunct(verb)
     head = first.head
     if first.dep_ not in _COMPLEMENTS | {"advcl"} or head.pos_ != "VERB":
@@ -583,7 +610,25 @@ def _subsumed(verb: Token, match: VerbMatch, res: CoderResources) -> bool:
     if head.lemma_.lower() in rules.intent_heads:
         return False
     governing = match_verb(head, res)
+    if governing is not None and _content_of_meeting(governing, match, rules):
+        return False
     return governing is not None and governing.code[:2] not in rules.statement_roots
+
+
+def _content_of_meeting(meeting: VerbMatch, content: VerbMatch, rules: CodingRules) -> bool:
+    """A meeting held to complain, demand, reject or threaten is coded for its content."""
+    return meeting.code[:2] in rules.meeting_roots and content.code[:2] in rules.content_roots
+
+
+def _purpose_content(verb: Token, match: VerbMatch, res: CoderResources) -> Token | None:
+    """The purpose clause ("to complain") that carries a meeting verb's content, if any."""
+    if match.code[:2] not in res.rules.meeting_roots:
+        return None
+    for comp in (c for c in verb.children if c.dep_ in {"xcomp", "advcl"} and c.pos_ == "VERB"):
+        inner = match_verb(comp, res)
+        if inner is not None and _content_of_meeting(match, inner, res.rules):
+            return comp
+    return None
 
 
 def _refusal(verb: Token, res: CoderResources) -> VerbMatch | None:
@@ -631,7 +676,7 @@ def _candidates(
     verb: Token, mentions: Mapping[int, Mention], res: CoderResources
 ) -> Iterator[_Candidate]:
     rules = res.rules
-    match = _refusal(verb, res) or match_verb(verb, res)
+    match = _refusal(verb, res) or match_verb(verb, res) or _bare_obligation(verb, rules)
     if match is None or is_hypothetical(verb, rules) or _subsumed(verb, match, res):
         return
     if is_negated(verb, rules):
@@ -643,7 +688,9 @@ def _candidates(
     if obliged is not None:
         yield from obliged
         return
-    source = find_source(verb, mentions)
+    if match.rule == _BARE_OBLIGATION:
+        return  # an unknown act that is no request from a speaker is no event
+    source = find_source(verb, mentions, rules)
     sources = [m for m in source.mentions if m.actor.country or m.actor.agent]
     targets = find_target(verb, mentions, rules, sources) or _complement_target(
         verb, mentions, rules, sources
@@ -664,6 +711,19 @@ def _candidates(
             yield _Candidate(match, code, s, t, source.inherited, intent)
 
 
+_BARE_OBLIGATION = "obligation"
+
+
+def _bare_obligation(verb: Token, rules: CodingRules) -> VerbMatch | None:
+    """ "X declared that Y *must drop* its barriers": an obligation reported by a speaker is a
+    request even when the dictionary does not know the act (the generic REQUEST code)."""
+    if verb.dep_ != "ccomp":
+        return None
+    if not any(c.dep_ == "aux" and c.lower_ in rules.obligation_aux for c in verb.children):
+        return None
+    return VerbMatch(verb, rules.obligation_default_code, _BARE_OBLIGATION, specific=False)
+
+
 def _passive_subject(verb: Token, mentions: Mapping[int, Mention]) -> tuple[Mention, ...]:
     """ "Three soldiers were killed in an ambush": with no agent, the passive subject is hit."""
     if _agent_of(verb) is not None:
@@ -676,6 +736,25 @@ def _unknown_actor(rules: CodingRules) -> Actor:
     return Actor(text="", country=None, agent=None, code=rules.unknown_actor_code)
 
 
+_ADNOMINAL = frozenset({"relcl", "acl"})
+
+
+def _background(verb: Token, rules: CodingRules) -> bool:
+    """A verb in a relative or adnominal clause, or in a temporal adverbial clause ("one day
+    *after* a jet shot down..."), here or anywhere up the clauses it hangs from."""
+    tok = verb
+    while True:
+        if tok.dep_ in _ADNOMINAL:
+            return True
+        if tok.dep_ == "advcl" and _marked(tok, rules.background_marks):
+            return True
+        if tok.dep_ == "pcomp" and tok.head.lower_ in rules.background_marks:
+            return True
+        if tok.dep_ not in _INHERIT | _COMPLEMENTS or tok.head.i == tok.i:
+            return False
+        tok = tok.head
+
+
 def _confidence(c: _Candidate, rules: CodingRules) -> float:
     w = rules.confidence
     score = w["base"] + (w["pattern"] if c.match.specific else 0.0)
@@ -686,7 +765,10 @@ def _confidence(c: _Candidate, rules: CodingRules) -> float:
         score += w["entity"]
     score += w["inherited_source"] if c.inherited else 0.0
     score += w["modal"] if c.intent else 0.0
-    score += w["relative_clause"] if c.match.token.dep_ == "relcl" else 0.0  # background
+    if c.match.token.dep_ == "relcl":
+        score += w["relative_clause"]  # background
+    elif _background(c.match.token, rules):
+        score += w["background_clause"]
     return round(min(1.0, max(0.0, score)), 3)
 
 
