@@ -55,6 +55,7 @@ class CodingRules:
     obligation_aux: frozenset[str]  # "Y must withdraw", said by X: X requests it of Y
     request_codes: Mapping[str, str]  # the REQUEST code matching the act required
     light_verbs: frozenset[str]  # "staged a hunger strike": the object noun is the event
+    occurrence_verbs: frozenset[str]  # "riots are continuing": the subject noun is the event
     event_nouns: Mapping[str, str]  # "hunger strike" -> 142, from data/event_nouns.jsonl
     post_deps: frozenset[str]
     confidence: Mapping[str, float]
@@ -64,8 +65,8 @@ class CodingRules:
     conditional_threat_codes: Mapping[str, str]  # the threat code matching the act's root
     plover_by_lemma: Mapping[str, tuple[str, str]]  # "08:resign": PLOVER RETREAT/resign
     background_marks: frozenset[str]  # "one day *after* a jet shot down...": background
-    meeting_roots: frozenset[str]  # "summoned the ambassador *to complain*": the complaint
-    content_roots: frozenset[str]
+    content_over_meeting: Mapping[str, frozenset[str]]  # "summoned X *to complain*": complaint
+    decision_heads: frozenset[str]  # "decided *to allow*": the decided act is the event
     obligation_default_code: str  # "X said Y must drop barriers", verb unknown: a request
     inner_source_preps: frozenset[str]  # "inhabitants *of* the Golan Heights threatened"
 
@@ -87,8 +88,7 @@ def load_coding_rules() -> CodingRules:
         conditional_threat_codes=dict(raw["conditional_threat_codes"]),
         plover_by_lemma={k: (str(v[0]), str(v[1])) for k, v in raw["plover_by_lemma"].items()},
         confidence={k: float(v) for k, v in raw["confidence"].items()},
-        meeting_roots=frozenset(raw["content_over_meeting"]["meeting_roots"]),
-        content_roots=frozenset(raw["content_over_meeting"]["content_roots"]),
+        content_over_meeting={k: frozenset(v) for k, v in raw["content_over_meeting"].items()},
         obligation_default_code=str(raw["obligation_default_code"]),
         **sets,
     )
@@ -152,9 +152,20 @@ def _post_context(verb: Token, rules: CodingRules) -> list[frozenset[str]]:
     """Phrase-level words after the verb: particles, object cores, prepositions and objects."""
     toks: list[Token] = []
     for child in verb.children:
-        if child.i > verb.i and child.dep_ in rules.post_deps:
+        if child.i > verb.i and child.dep_ in rules.post_deps and not _is_when(child):
             toks.extend(_with_preps(child))
     return [_word_set(t) for t in sorted(toks, key=lambda t: t.i)]
+
+
+_TIME_ENTITIES = frozenset({"DATE", "TIME"})
+
+
+def _is_when(child: Token) -> bool:
+    """ "*on Tuesday*", "*on* 15 October": a time phrase, never a pattern's preposition."""
+    if child.dep_ != "prep":
+        return False
+    objects = [c for c in child.children if c.dep_ == "pobj"]
+    return bool(objects) and all(o.ent_type_ in _TIME_ENTITIES for o in objects)
 
 
 def _pre_context(verb: Token) -> list[frozenset[str]]:
@@ -251,10 +262,14 @@ def _fitting_entries(verb: Token, entries: Sequence[VerbEntry]) -> list[VerbEntr
 
 
 def _noun_event(verb: Token, rules: CodingRules) -> VerbMatch | None:
-    """ "staged a 24-hour *hunger strike*": a light verb whose object names the event."""
-    if not _is_light(verb, rules.light_verbs):
-        return None
-    for obj in (c for c in verb.children if c.dep_ in {"dobj", "nsubjpass"}):
+    """ "staged a 24-hour *hunger strike*": a light verb whose object names the event; "*riots*
+    are continuing": a verb of occurrence whose subject names it."""
+    deps = {"dobj", "nsubjpass"} if _is_light(verb, rules.light_verbs) else set()
+    if verb.lemma_.lower() in rules.occurrence_verbs and not any(
+        c.dep_ == "dobj" for c in verb.children
+    ):
+        deps.add("nsubj")
+    for obj in (c for c in verb.children if c.dep_ in deps):
         mods = [t.lower_ for t in _core(obj)[:-1] if t.dep_ != "poss" and t.pos_ != "DET"]
         for head in dict.fromkeys((obj.lower_, obj.lemma_.lower())):
             phrase = _longest_known([*mods, head], rules.event_nouns)
@@ -376,9 +391,23 @@ def _marked(clause: Token, marks: frozenset[str]) -> bool:
     return any(c.dep_ == "mark" and c.lower_ in marks for c in clause.children)
 
 
+def _infinitival(tok: Token) -> bool:
+    """ "sworn *to fight*" parsed as an adverbial clause: an infinitive all the same."""
+    return tok.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+
+
+def _controllers(verb: Token) -> Iterator[Token]:
+    """The verb, then the verbs it is the complement (or infinitive, or conjunct) of."""
+    tok = verb
+    yield tok
+    while (tok.dep_ in _CONTROL | {"conj"} or _infinitival(tok)) and tok.head.i != tok.i:
+        tok = tok.head
+        yield tok
+
+
 def is_intent(verb: Token, rules: CodingRules) -> bool:
     """ "willing to", "pledged to", "will" on the verb, its controllers or its first conjunct."""
-    for tok in _chain(verb, _CONTROL | {"conj"}):
+    for tok in _controllers(verb):
         if tok.i != verb.i and tok.lemma_.lower() in rules.intent_heads:
             return True
         if any(c.dep_ == "aux" and c.lower_ in rules.intent_aux for c in tok.children):
@@ -593,11 +622,12 @@ def _subsumed(verb: Token, match: VerbMatch, res: CoderResources) -> bool:
     """
     rules = res.rules
     lemma = verb.lemma_.lower()
-    if lemma in rules.intent_heads or lemma in rules.denial_heads:
+    if lemma in rules.intent_heads | rules.denial_heads | rules.decision_heads:
         comps = [c for c in verb.children if c.dep_ in _COMPLEMENTS and c.pos_ == "VERB"]
         if lemma in rules.denial_heads and comps:
             return True
-        if any(match_verb(c, res) for c in comps if c.dep_ == "xcomp"):
+        infinitives = [c for c in verb.children if c.dep_ == "xcomp" or _infinitival(c)]
+        if any(match_verb(c, res) for c in infinitives if c.pos_ == "VERB"):
             return True
     if match.code[:2] in rules.statement_roots and any(c.dep_ == "ccomp" for c in verb.children):
         return True  # a statement that carries a coded event of its own is subordinate to it
@@ -607,7 +637,7 @@ def _subsumed(verb: Token, match: VerbMatch, res: CoderResources) -> bool:
     head = first.head
     if first.dep_ not in _COMPLEMENTS | {"advcl"} or head.pos_ != "VERB":
         return False
-    if head.lemma_.lower() in rules.intent_heads:
+    if head.lemma_.lower() in rules.intent_heads | rules.decision_heads:
         return False
     governing = match_verb(head, res)
     if governing is not None and _content_of_meeting(governing, match, rules):
@@ -617,12 +647,12 @@ def _subsumed(verb: Token, match: VerbMatch, res: CoderResources) -> bool:
 
 def _content_of_meeting(meeting: VerbMatch, content: VerbMatch, rules: CodingRules) -> bool:
     """A meeting held to complain, demand, reject or threaten is coded for its content."""
-    return meeting.code[:2] in rules.meeting_roots and content.code[:2] in rules.content_roots
+    return content.code[:2] in rules.content_over_meeting.get(meeting.code[:2], frozenset())
 
 
 def _purpose_content(verb: Token, match: VerbMatch, res: CoderResources) -> Token | None:
     """The purpose clause ("to complain") that carries a meeting verb's content, if any."""
-    if match.code[:2] not in res.rules.meeting_roots:
+    if match.code[:2] not in res.rules.content_over_meeting:
         return None
     for comp in (c for c in verb.children if c.dep_ in {"xcomp", "advcl"} and c.pos_ == "VERB"):
         inner = match_verb(comp, res)
