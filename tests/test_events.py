@@ -262,3 +262,94 @@ def test_capital_as_subject_is_its_government(resources: Resources) -> None:
     assert _summary(_code("Tehran said it would retaliate against Israel.", resources)) == [
         ("138", "IRNGOV", "ISR")
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # PLOVER by the manual: sanctions are SANCTION, an eased curfew is CONCEDE
+        ("Italy announced sanctions against Iran.", [("163", "ITA", "IRN", "SANCTION")]),
+        (
+            "Sudan's government shortened the curfew in Khartoum.",
+            [("0813", "SDNGOV", None, "CONCEDE")],
+        ),
+        # a temporal clause is background: the announcement is the one event coded
+        (
+            "Italy announced a suspension of flights to Serbia one day after a Serbian jet shot "
+            "down a helicopter.",
+            [("160", "ITA", "SRB", "SANCTION")],
+        ),
+        # a meeting held to complain is the complaint, aimed at the one summoned
+        (
+            "The French foreign minister summoned the Iranian ambassador to complain about the "
+            "treatment of French citizens.",
+            [("110", "FRAGOV", "IRNGOV", "ACCUSE")],
+        ),
+        # people sent to investigate: the investigation
+        (
+            "The United Nations sent inspectors to Iraq to investigate the attack.",
+            [("090", "IGOUNO", None, "ACCUSE")],
+        ),
+        # an obligation in reported speech whose act the dictionary does not know
+        (
+            "Germany said on Monday that Russia must drop its claims.",
+            [("100", "DEU", "RUS", "REQUEST")],
+        ),
+        # the actor inside a subject phrase that is no actor itself
+        (
+            "Inhabitants of the Syrian Golan Heights staged a hunger strike.",
+            [("142", "SYR", None, "PROTEST")],
+        ),
+        # "sworn to": intent, so a threat
+        (
+            "Kurdish rebels have sworn to fight the Turkish army.",
+            [("138", "REB", "TURMIL", "THREATEN")],
+        ),
+        # "decided to": the decided act
+        (
+            "Kenya's Supreme Court decided to release the opposition leader.",
+            [("084", "KENJUD", "OPP", "RETREAT")],
+        ),
+        # a time phrase is no pattern preposition ("telephoned ... on": not "call on")
+        (
+            "The US president telephoned the Russian president on Tuesday.",
+            [("041", "USAGOV", "RUSGOV", "CONSULT")],
+        ),
+        # an event noun as the subject of a verb of occurrence
+        (
+            "Palestinian riots against Israeli forces are continuing.",
+            [("145", "PSE", None, "PROTEST")],
+        ),
+        # verb extensions
+        ("A Saudi businessman sued the United States.", [("115", "SAUBUS", "USA", "ACCUSE")]),
+        ("Egypt eased restrictions on Gaza.", [("081", "EGY", "PSEGZA", "CONCEDE")]),
+        (
+            "Israeli soldiers beat up Palestinian detainees.",
+            [("182", "ISRMIL", "PSEOPP", "ASSAULT")],
+        ),
+        ("Russia sent weapons to Syria.", [("072", "RUS", "SYR", "AID")]),
+        ("The United States cut aid to Egypt.", [("162", "USA", "EGY", "SANCTION")]),
+        (
+            "Hundreds of Ugandan rebels surrendered on Sunday.",
+            [("0874", "UGAREB", None, "RETREAT")],
+        ),
+        ("NATO tightened its blockade of Libya.", [("191", "IGOWSTNAT", "LBY", "COERCE")]),
+        (
+            "Rebels in Ivory Coast blocked transport into Abidjan.",
+            [("144", "CIVREB", "CIV", "PROTEST")],
+        ),
+    ],
+)
+def test_plover_gsr_rules(
+    sentence: str, expected: list[tuple[str, str, str | None, str]], resources: Resources
+) -> None:
+    events = _code(sentence, resources)
+    assert [(*s, e.plover_type) for s, e in zip(_summary(events), events, strict=True)] == expected
+
+
+def test_background_clause_is_less_confident(resources: Resources) -> None:
+    events = _code(
+        "Hungary said it will support the resolution that imposes a blockade on Serbia.",
+        resources,
+    )
+    assert [(e.cameo, e.confidence) for e in events] == [("032", 0.45), ("191", 0.25)]

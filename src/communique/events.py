@@ -474,7 +474,8 @@ def _inner_actor(
 ) -> tuple[Mention, ...]:
     """ "*inhabitants* of the Syrian Golan Heights": the first actor with a country inside the
     head's of/from phrase, when the head itself is no actor."""
-    for prep in (c for c in head.rights if c.dep_ == "prep" and c.lower_ in rules.inner_source_preps):
+    preps = [c for c in head.rights if c.dep_ == "prep" and c.lower_ in rules.inner_source_preps]
+    for prep in preps:
         for tok in prep.subtree:
             mention = mentions.get(tok.i)
             if mention is not None and mention.actor.country:
@@ -650,6 +651,19 @@ def _content_of_meeting(meeting: VerbMatch, content: VerbMatch, rules: CodingRul
     return content.code[:2] in rules.content_over_meeting.get(meeting.code[:2], frozenset())
 
 
+def _meeting_target(
+    verb: Token, mentions: Mapping[int, Mention], res: CoderResources, source: Sequence[Mention]
+) -> tuple[Mention, ...]:
+    """ "summoned *the ambassador* to complain": the one met is the complaint's target."""
+    head = verb.head
+    if verb.dep_ not in {"xcomp", "advcl"} or head.i == verb.i or head.pos_ != "VERB":
+        return ()
+    meeting = match_verb(head, res)
+    if meeting is None or _purpose_content(head, meeting, res) is None:
+        return ()
+    return find_target(head, mentions, res.rules, source)
+
+
 def _purpose_content(verb: Token, match: VerbMatch, res: CoderResources) -> Token | None:
     """The purpose clause ("to complain") that carries a meeting verb's content, if any."""
     if match.code[:2] not in res.rules.content_over_meeting:
@@ -722,8 +736,10 @@ def _candidates(
         return  # an unknown act that is no request from a speaker is no event
     source = find_source(verb, mentions, rules)
     sources = [m for m in source.mentions if m.actor.country or m.actor.agent]
-    targets = find_target(verb, mentions, rules, sources) or _complement_target(
-        verb, mentions, rules, sources
+    targets = (
+        _meeting_target(verb, mentions, res, sources)
+        or find_target(verb, mentions, rules, sources)
+        or _complement_target(verb, mentions, rules, sources)
     )
     if not sources and not targets:
         targets = _passive_subject(verb, mentions)
