@@ -320,7 +320,16 @@ def test_capital_as_subject_is_its_government(resources: Resources) -> None:
             "Palestinian riots against Israeli forces are continuing.",
             [("145", "PSE", None, "PROTEST")],
         ),
+        # a conjunct of a passive shares its subject, not its agent
+        (
+            "The Serbian president was indicted by the court and resigned.",
+            [("173", "JUD", "SRBGOV", "COERCE"), ("083", "SRBGOV", None, "RETREAT")],
+        ),
         # verb extensions
+        (
+            "Turkish police prevented a demonstration in Ankara.",
+            [("1721", "TURCOP", None, "COERCE")],
+        ),
         ("A Saudi businessman sued the United States.", [("115", "SAUBUS", "USA", "ACCUSE")]),
         ("Egypt eased restrictions on Gaza.", [("081", "EGY", "PSEGZA", "CONCEDE")]),
         (

@@ -483,9 +483,22 @@ def _inner_actor(
     return ()
 
 
+def _shared_subject(tok: Token, via: Token | None) -> Token | None:
+    """The subject a clause takes from ``tok``, reached from its conjunct ``via``: "X was
+    indicted by the court and *will resign*" shares X, the passive's subject, not its agent."""
+    active = via is not None and not any(c.dep_ in {"nsubjpass", "auxpass"} for c in via.children)
+    if via is not None and via.dep_ == "conj" and active:
+        passive = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
+        if passive is not None:
+            return passive
+    return _subject(tok)
+
+
 def find_source(verb: Token, mentions: Mapping[int, Mention], rules: CodingRules) -> _Slot:
+    via: Token | None = None
     for depth, tok in enumerate(_clause_chain(verb)):
-        subject = _subject(tok)
+        subject = _shared_subject(tok, via)
+        via = tok
         if subject is None:
             continue
         if subject.tag_ == "PRP":  # reported speech: the speaker; else the pronoun's antecedent
