@@ -290,6 +290,12 @@ def test_capital_as_subject_is_its_government(resources: Resources) -> None:
             "The United Nations sent inspectors to Iraq to investigate the attack.",
             [("090", "IGOUNO", None, "ACCUSE")],
         ),
+        # an act done "to protest" is the protest
+        ("Kenyan traders shunned their shops.", [("170", "KENBUS", None, "COERCE")]),
+        (
+            "Kenyan students shunned classes on Monday to protest against the government.",
+            [("140", "KENEDU", "GOV", "PROTEST")],
+        ),
         # an obligation in reported speech whose act the dictionary does not know
         (
             "Germany said on Monday that Russia must drop its claims.",

@@ -681,7 +681,8 @@ def _purpose_content(verb: Token, match: VerbMatch, res: CoderResources) -> Toke
     """The purpose clause ("to complain") that carries a meeting verb's content, if any."""
     if match.code[:2] not in res.rules.content_over_meeting:
         return None
-    for comp in (c for c in verb.children if c.dep_ in {"xcomp", "advcl"} and c.pos_ == "VERB"):
+    purposes = [c for c in verb.children if c.dep_ == "xcomp" or _infinitival(c)]
+    for comp in (c for c in purposes if c.pos_ == "VERB"):
         inner = match_verb(comp, res)
         if inner is not None and _content_of_meeting(match, inner, res.rules):
             return comp
