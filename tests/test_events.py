@@ -296,6 +296,21 @@ def test_capital_as_subject_is_its_government(resources: Resources) -> None:
             "Kenyan students shunned classes on Monday to protest against the government.",
             [("140", "KENEDU", "GOV", "PROTEST")],
         ),
+        # the clause on a statement noun is the statement's content, from its author
+        (
+            "The Iranian parliament adopted a resolution demanding that the United States "
+            "withdraw its forces.",
+            [("100", "IRNLEG", "USA", "REQUEST")],
+        ),
+        # "ordered" an act: the act, by the one who ordered it
+        (
+            "The Kenyan government ordered an investigation into the killings.",
+            [("091", "KENGOV", None, "ACCUSE")],
+        ),
+        (
+            "The Kenyan government ordered patrols in Nairobi.",
+            [("150", "KENGOV", None, "MOBILIZE")],
+        ),
         # an obligation in reported speech whose act the dictionary does not know
         (
             "Germany said on Monday that Russia must drop its claims.",

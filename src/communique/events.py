@@ -55,6 +55,7 @@ class CodingRules:
     obligation_aux: frozenset[str]  # "Y must withdraw", said by X: X requests it of Y
     request_codes: Mapping[str, str]  # the REQUEST code matching the act required
     light_verbs: frozenset[str]  # "staged a hunger strike": the object noun is the event
+    content_nouns: frozenset[str]  # "issued a *declaration* demanding...": the demand
     occurrence_verbs: frozenset[str]  # "riots are continuing": the subject noun is the event
     event_nouns: Mapping[str, str]  # "hunger strike" -> 142, from data/event_nouns.jsonl
     post_deps: frozenset[str]
@@ -495,6 +496,9 @@ def _shared_subject(tok: Token, via: Token | None) -> Token | None:
 
 
 def find_source(verb: Token, mentions: Mapping[int, Mention], rules: CodingRules) -> _Slot:
+    if _content_clause(verb, rules):  # "X issued a declaration *demanding*": X demands
+        carrier = find_source(verb.head.head, mentions, rules)
+        return replace(carrier, inherited=True)
     via: Token | None = None
     for depth, tok in enumerate(_clause_chain(verb)):
         subject = _shared_subject(tok, via)
@@ -647,6 +651,8 @@ def _subsumed(verb: Token, match: VerbMatch, res: CoderResources) -> bool:
         return True  # a statement that carries a coded event of its own is subordinate to it
     if _purpose_content(verb, match, res) is not None:
         return True  # "summoned the ambassador to complain": the complaint is the event
+    if _carried_content(verb, res):
+        return True  # "issued a declaration demanding...": the demand is the event
     first = _first_conjunct(verb)
     head = first.head
     if first.dep_ not in _COMPLEMENTS | {"advcl"} or head.pos_ != "VERB":
@@ -657,6 +663,27 @@ def _subsumed(verb: Token, match: VerbMatch, res: CoderResources) -> bool:
     if governing is not None and _content_of_meeting(governing, match, rules):
         return False
     return governing is not None and governing.code[:2] not in rules.statement_roots
+
+
+def _content_clause(verb: Token, rules: CodingRules) -> bool:
+    """ "a *declaration* demanding that...": a clause on the object noun of a statement."""
+    noun = verb.head
+    return (
+        verb.dep_ == "acl"
+        and noun.lemma_.lower() in rules.content_nouns
+        and noun.dep_ == "dobj"
+        and noun.head.pos_ == "VERB"
+    )
+
+
+def _carried_content(verb: Token, res: CoderResources) -> bool:
+    """Whether the verb's object noun carries a coded content clause."""
+    clauses = [c for o in verb.children if o.dep_ == "dobj" for c in o.children]
+    return any(
+        _content_clause(c, res.rules) and match_verb(c, res) is not None
+        for c in clauses
+        if c.pos_ == "VERB"
+    )
 
 
 def _content_of_meeting(meeting: VerbMatch, content: VerbMatch, rules: CodingRules) -> bool:
@@ -805,7 +832,7 @@ def _background(verb: Token, rules: CodingRules) -> bool:
     tok = verb
     while True:
         if tok.dep_ in _ADNOMINAL:
-            return True
+            return not _content_clause(tok, rules)
         if tok.dep_ == "advcl" and _marked(tok, rules.background_marks):
             return True
         if tok.dep_ == "pcomp" and tok.head.lower_ in rules.background_marks:
