@@ -5,7 +5,9 @@ with the highest confidence is compared with the gold record:
 
 - type accuracy: its PLOVER type equals the gold type, where the gold file's PLOVER 0.5 names
   are mapped to the 2021 names communique emits (DEMAND -> REQUEST, FIGHT -> ASSAULT,
-  DISAPPROVE -> ACCUSE, INVESTIGATE -> ACCUSE, whose mode is "investigate"); a sentence with no
+  DISAPPROVE -> ACCUSE, INVESTIGATE -> ACCUSE, whose mode is "investigate", as the PLOVER
+  manual's CAMEO translation table maps the CAMEO cue categories of those names: 10 DEMAND ->
+  REQUEST, 09 INVESTIGATE and 11 DISAPPROVE -> ACCUSE, 19 FIGHT -> ASSAULT); a sentence with no
   event counts as wrong;
 - source / target country accuracy: over gold records that name a source (target) with a
   three-letter country code, whether the predicted event's source (target) country is one of
