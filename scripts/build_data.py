@@ -83,8 +83,10 @@ class PloverRow:
     context: tuple[str, ...]
 
 
-# Where CAMEO2PLOVER-2021 contradicts the PLOVER manual's own text, the manual wins (see
-# README_CAMEO): code -> (type, mode); the table's context is kept.
+# Where CAMEO2PLOVER-2021 contradicts both the PLOVER manual's CAMEO translation table and its
+# category text, the manual wins (see README_CAMEO): code -> (type, mode); the table's context
+# is kept. (Not 035x, "express intent to yield": the CONCEDE text would make it CONCEDE, but the
+# manual's translation table puts all of 03 under AGREE, as CAMEO2PLOVER does.)
 MANUAL_OVERRIDES: dict[str, tuple[str, str | None]] = {
     "0813": ("CONCEDE", None),  # CONCEDE covers "removing curfews" (manual, CONCEDE section)
     "0814": ("CONCEDE", None),  # easing a state of emergency: the same administrative concession
@@ -591,12 +593,16 @@ README_CAMEO = """
   code outside 01/02 is listed). Where a code is listed twice the first line wins (08 is listed as
   CONCEDE and as RETREAT: the root `08` is CONCEDE; 081-083 are CONCEDE and 084-087 are
   RETREAT, as the table says; it also lists 0813 and 0814 as RETREAT: see below).
-* Three codes follow the PLOVER manual's text where the table contradicts it: `0813` (ease
+* Three codes follow the PLOVER manual where the table contradicts both the manual's CAMEO
+  translation table and its category text: `0813` (ease
   curfew) and `0814` (ease state of emergency) are **CONCEDE**, not RETREAT (the manual's CONCEDE
   section covers "removing curfews", and its CAMEO table puts 081-083 under CONCEDE); `163`
   (impose embargo, boycott, or sanctions) is **SANCTION** / discontinue, not COERCE / restrict
   (SANCTION `discontinue`: "International (political or economic) sanctions are coded as
   'discontinue'"; the CAMEO table puts all of 16 under SANCTION). Contexts stay the table's.
+  Not `035`x (express intent to yield): the CONCEDE text ("future concessions ... do not reduce
+  to AGREE") would make it CONCEDE, but the manual's translation table, like CAMEO2PLOVER, puts
+  all of 03 under AGREE (and so does the PLOVER GSR).
 * Root 01 (public statements): PLOVER has no statement category (the manual: "The CAMEO 01 and 02
   categories dealing with comments have been eliminated"), so every 01x code has null type/mode
   and no context.
