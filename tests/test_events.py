@@ -377,6 +377,11 @@ def test_plover_gsr_rules(
     assert [(*s, e.plover_type) for s, e in zip(_summary(events), events, strict=True)] == expected
 
 
+def test_unknown_obligated_act_is_a_request(resources: Resources) -> None:
+    (event,) = _code("Germany said on Monday that Russia must drop its claims.", resources)
+    assert (event.rule, event.confidence) == ("unknown act +obligation", 0.5)
+
+
 def test_background_clause_is_less_confident(resources: Resources) -> None:
     events = _code(
         "Hungary said it will support the resolution that imposes a blockade on Serbia.",

@@ -798,7 +798,7 @@ def _candidates(
             yield _Candidate(match, code, s, t, source.inherited, intent)
 
 
-_BARE_OBLIGATION = "obligation"
+_BARE_OBLIGATION = "unknown act"
 
 
 def _bare_obligation(verb: Token, rules: CodingRules) -> VerbMatch | None:
