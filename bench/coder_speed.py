@@ -79,7 +79,7 @@ def main() -> None:
     coder = actors + events + fallback + where_when
     n = len(texts)
     rows = {"sentences": n, "parse_per_s": n / parse, "actors_per_s": n / actors,
-            "events_per_s": n / events, "embedding_per_s": n / fallback if fallback else 0.0,
+            "events_per_s": n / events, "embedding_per_s": n / fallback if res.embedding else 0.0,
             "coder_per_s": n / coder,
             "coder_share_of_total": coder / (coder + parse)}  # fmt: skip
     for key, value in rows.items():

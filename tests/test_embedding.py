@@ -69,6 +69,7 @@ def test_settings_schema() -> None:
     assert 0.0 < settings.min_similarity < 1.0
     assert settings.confidence_scale < 0.5  # below the dictionary's base confidence
     assert settings.batch_size > 0
+    assert settings.threads == 1
 
 
 def test_shipped_labels_match_the_ontology(resources: Resources) -> None:
