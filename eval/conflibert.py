@@ -16,7 +16,7 @@ event are compared with the gold spans (exact token spans; precision, recall, F1
 
 The data are GPL-3 and used for evaluation only; nothing here is trained on them.
 
-Usage: python eval/conflibert.py [--shared ../shared] [--json]
+Usage: python eval/conflibert.py [--shared ../shared] [--json] [--embedding-fallback]
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from communique.config import Config
 from communique.model import Document, Event, Span
 from communique.pipeline import Resources, code_document, load_resources
 
@@ -162,8 +163,9 @@ def main() -> None:
     default = Path(__file__).resolve().parents[1].parent / "shared"
     parser.add_argument("--shared", type=Path, default=default)
     parser.add_argument("--json", action="store_true", help="print JSON only")
+    parser.add_argument("--embedding-fallback", action="store_true", help="needs [embed]")
     args = parser.parse_args()
-    res = load_resources()
+    res = load_resources(Config(embedding_fallback=args.embedding_fallback))
     metrics = {
         "classes": evaluate_classes(args.shared, res),
         "spans": evaluate_spans(args.shared, res),

@@ -27,6 +27,7 @@ Two set-ups: ``user`` (default; the validation dictionaries *instead of* the pac
 ``communique code --actors ... --agents ... --verbs ...`` does).
 
 Usage: python eval/petr_unit.py [--shared ../shared] [--with-packaged] [--json]
+[--embedding-fallback]
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ import time
 import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -195,11 +196,13 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=default)
     parser.add_argument("--with-packaged", action="store_true", help="also over the packaged")
     parser.add_argument("--json", action="store_true", help="print JSON only")
+    parser.add_argument("--embedding-fallback", action="store_true", help="needs [embed]")
     args = parser.parse_args()
     setups = {"user": False, "user+packaged": True} if args.with_packaged else {"user": False}
     rows = {}
     for name, keep in setups.items():
-        res = load_resources(unit_config(args.shared, with_packaged=keep))
+        config = unit_config(args.shared, with_packaged=keep)
+        res = load_resources(replace(config, embedding_fallback=args.embedding_fallback))
         rows[name] = evaluate(args.shared, res)
     if args.json:
         sys.stdout.write(json.dumps(rows) + "\n")

@@ -19,7 +19,7 @@ errors while tuning rules, "heldout" for reporting; ``evaluate_split`` gives the
 (Many GSR sentences are the examples of the CAMEO manual, so figures are not independent of the
 CAMEO dictionary either.)
 
-Usage: python eval/plover_gsr.py [--shared ../shared] [--json]
+Usage: python eval/plover_gsr.py [--shared ../shared] [--json] [--embedding-fallback]
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from communique.config import Config
 from communique.model import Document, Event
 from communique.pipeline import Resources, code_document, load_resources
 
@@ -135,8 +136,10 @@ def run_cli(doc: str, evaluate_fn: Callable[[Path, Resources], Mapping[str, Any]
     default = Path(__file__).resolve().parents[1].parent / "shared"
     parser.add_argument("--shared", type=Path, default=default)
     parser.add_argument("--json", action="store_true", help="print JSON only")
+    parser.add_argument("--embedding-fallback", action="store_true", help="needs [embed]")
     args = parser.parse_args()
-    metrics = evaluate_fn(args.shared, load_resources())
+    config = Config(embedding_fallback=args.embedding_fallback)
+    metrics = evaluate_fn(args.shared, load_resources(config))
     if args.json:
         sys.stdout.write(json.dumps(metrics) + "\n")
         return

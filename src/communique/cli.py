@@ -32,6 +32,7 @@ from communique.actors import ActorResources, resolve_text
 from communique.config import Config
 from communique.dedup import NearDuplicateIndex
 from communique.dictionaries import DictionaryError
+from communique.embedding import EmbeddingError, require_extra
 from communique.export import (
     EXPORT_FORMATS,
     IMPORT_FORMATS,
@@ -119,6 +120,14 @@ VerbFilesOpt = Annotated[
         dir_okay=False,
     ),
 ]
+EmbeddingOpt = Annotated[
+    bool,
+    typer.Option(
+        "--embedding-fallback",
+        help="Code sentences the dictionary misses by the nearest CAMEO description "
+        "(needs pip install 'communique[embed]').",
+    ),
+]
 
 
 def _date(value: str | None, option: str) -> date | None:
@@ -144,7 +153,7 @@ def _user_config(
     return Config(actor_files=files[0], agent_files=files[1], verb_files=files[2])
 
 
-def _bad_dictionary(exc: DictionaryError) -> typer.Exit:
+def _bad_dictionary(exc: DictionaryError | EmbeddingError) -> typer.Exit:
     _err.print(f"[red]error[/red]: {escape(str(exc))}", highlight=False)
     return typer.Exit(code=2)
 
@@ -155,10 +164,11 @@ def _warn(notes: Iterable[str]) -> None:
 
 
 def _load(config: Config) -> Resources:
-    """Every resource, with the user's dictionaries; a bad dictionary file exits with 2."""
+    """Every resource, with the user's dictionaries; a bad dictionary file (or the embedding
+    fallback without its extra) exits with 2."""
     try:
         res = load_resources(config)
-    except DictionaryError as exc:
+    except (DictionaryError, EmbeddingError) as exc:
         raise _bad_dictionary(exc) from None
     _warn(res.dictionary_notes)
     return res
@@ -169,7 +179,9 @@ def _check_dictionaries(config: Config) -> Config:
     with ``--workers`` above 1, the workers load the resources."""
     try:
         _warn(load_user_dictionaries(config, known_codes=load_ontology().codes).notes)
-    except DictionaryError as exc:
+        if config.embedding_fallback:
+            require_extra()
+    except (DictionaryError, EmbeddingError) as exc:
         raise _bad_dictionary(exc) from None
     return config
 
@@ -222,10 +234,12 @@ def code(
     actors: ActorFilesOpt = None,
     agents: AgentFilesOpt = None,
     verbs: VerbFilesOpt = None,
+    embedding_fallback: EmbeddingOpt = False,
 ) -> None:
     """Code documents into events and print them (stateless; nothing is stored)."""
     _check_format(fmt, ("jsonl", "json", "table"))
-    res = _load(_user_config(actors, agents, verbs))
+    config = replace(_user_config(actors, agents, verbs), embedding_fallback=embedding_fallback)
+    res = _load(config)
     counts = {"ok": 0, "failed": 0}
     with _fetcher(cache_dir, no_cache=no_cache) as fetcher:
         day = _date(published, "--published")
@@ -361,10 +375,11 @@ def ingest(
         int | None,
         typer.Option("--workers", min=1, help="Worker processes (default: all cores)."),
     ] = None,
+    embedding_fallback: EmbeddingOpt = False,
 ) -> None:
     """Code documents and store articles, mentions and events in a DuckDB file."""
     _exit_if_locked(db)  # before the models load: fail fast
-    config = _user_config(actors, agents, verbs)
+    config = replace(_user_config(actors, agents, verbs), embedding_fallback=embedding_fallback)
     total = count_documents(paths)
     workers = _worker_count(workers, total, config.batch_size)
     res = _load(config) if workers == 1 else _check_dictionaries(config)

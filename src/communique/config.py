@@ -25,3 +25,5 @@ class Config:
     agent_files: tuple[Path, ...] = ()  # YAML, CSV or TABARI/PETRARCH agents files
     verb_files: tuple[Path, ...] = ()  # PETRARCH verb dictionaries
     packaged_dictionaries: bool = True  # False: user files of a kind replace the packaged ones
+    # The embedding fallback (communique.embedding): needs `pip install 'communique[embed]'`.
+    embedding_fallback: bool = False

@@ -17,6 +17,7 @@ from communique.actors import ActorResources, load_actor_resources, resolve_ment
 from communique.config import Config
 from communique.dates import event_date
 from communique.dictionaries import load_verb_dictionary
+from communique.embedding import EmbeddingResources, embedding_events, load_embedding_resources
 from communique.events import CoderResources, code_events, load_coder_resources, refine_meeting
 from communique.extract import extract_article
 from communique.geo import Gazetteer, Toponym, event_location, load_gazetteer, toponyms
@@ -45,6 +46,7 @@ class Resources:
     coder: CoderResources
     gazetteer: Gazetteer
     dictionary_notes: tuple[str, ...] = ()  # what was adapted in the user's dictionary files
+    embedding: EmbeddingResources | None = None  # Config.embedding_fallback
 
 
 def load_resources(config: Config | None = None) -> Resources:
@@ -55,6 +57,7 @@ def load_resources(config: Config | None = None) -> Resources:
     config = config or Config()
     user = load_user_dictionaries(config, known_codes=load_ontology().codes)  # before spaCy
     verbs = with_user_verbs(load_verb_dictionary(), user)
+    embedding = load_embedding_resources(load_ontology()) if config.embedding_fallback else None
     return Resources(
         config=config,
         nlp=load_nlp(config),
@@ -62,6 +65,7 @@ def load_resources(config: Config | None = None) -> Resources:
         coder=load_coder_resources(verbs=verbs),
         gazetteer=load_gazetteer(min_city_population=config.min_city_population),
         dictionary_notes=user.notes,
+        embedding=embedding,
     )
 
 
@@ -109,6 +113,16 @@ def analyse(article: Article, doc: Doc, res: Resources) -> Result:
     """Actors, events, dates and places of one parsed article."""
     mentions = resolve_mentions(doc, res.actors, day=article.published)
     events = code_events(article, doc, mentions, res.coder, include_title=res.config.code_title)
+    if res.embedding is not None:  # sentences the dictionary left uncoded
+        events += embedding_events(
+            article,
+            doc,
+            mentions,
+            events,
+            res.coder,
+            res.embedding,
+            include_title=res.config.code_title,
+        )
     context = [m.actor.country for m in mentions.values() if m.actor.country]  # weighted
     places = toponyms(doc, res.gazetteer, context=context)
     located = [_where_when(e, doc, article, res, places) for e in events]
