@@ -206,7 +206,7 @@ def _trigger(sent: Span, mentions: Mapping[int, Mention], coder: CoderResources)
     for verb in verbs:
         if is_hypothetical(verb, rules) or is_negated(verb, rules):
             continue
-        slot = find_source(verb, mentions)
+        slot = find_source(verb, mentions, rules)
         sources = tuple(m for m in slot.mentions if m.actor.country or m.actor.agent)
         if not sources and slot.unread:
             continue  # a pronoun or name we cannot resolve: the dictionary skips these too
