@@ -634,12 +634,13 @@ def _candidates(
     match = _refusal(verb, res) or match_verb(verb, res)
     if match is None or is_hypothetical(verb, rules) or _subsumed(verb, match, res):
         return
+    cameo = match.code in res.ontology  # a user's own code is emitted as written, unmapped
     if is_negated(verb, rules):
-        rejection = negated_code(verb, match.code, rules)
+        rejection = negated_code(verb, match.code, rules) if cameo else None
         if rejection is None:
             return
         match = VerbMatch(verb, rejection, match.rule + " +negated", specific=match.specific)
-    obliged = _obligation(verb, match, mentions, res)
+    obliged = _obligation(verb, match, mentions, res) if cameo else None
     if obliged is not None:
         yield from obliged
         return
@@ -650,13 +651,13 @@ def _candidates(
     )
     if not sources and not targets:
         targets = _passive_subject(verb, mentions)
-    intent = is_intent(verb, rules)
+    intent = cameo and is_intent(verb, rules)
     code = intent_code(match.code, rules) if intent else match.code
     if intent and _conditional(verb, rules):  # "will boycott the vote unless ...": a threat
         threat = _mapped(match.code, rules.conditional_threat_codes)
         code = threat or code
         match = VerbMatch(verb, code, match.rule + " +conditional", specific=match.specific)
-    needs_target = res.ontology.get(code).plover_type in rules.requires_target
+    needs_target = res.ontology.describe(code).plover_type in rules.requires_target
     if not sources and source.unread:
         return
     for s, t in _pairs(sources, targets, code, rules):
@@ -691,9 +692,10 @@ def _confidence(c: _Candidate, rules: CodingRules) -> float:
 
 
 def _event(article: Article, c: _Candidate, res: CoderResources) -> Event:
-    info = res.ontology.get(c.code)
+    info = res.ontology.describe(c.code)
     lemma = f"{c.code[:2]}:{c.match.token.lemma_.lower()}"  # resignations: the manual's RETREAT
-    plover = res.rules.plover_by_lemma.get(lemma, (info.plover_type, info.plover_mode))
+    plover = (info.plover_type, info.plover_mode)
+    plover = res.rules.plover_by_lemma.get(lemma, plover) if info.cameo else plover
     sent = c.match.token.sent
     text = sent.text.rstrip()
     verb = c.match.token
@@ -749,7 +751,7 @@ def code_events(
     return [e for e in title if _happening(e) not in restated] + body
 
 
-def _happening(event: Event) -> tuple[int, frozenset[str | None]]:
+def _happening(event: Event) -> tuple[int | None, frozenset[str | None]]:
     """What a headline and its lead share when they report one event: the QuadClass and the
     countries of the two sides ("China and Iran pledge cooperation" / "China is willing to
     deepen cooperation with Iran")."""

@@ -192,9 +192,10 @@ def _balanced(text: str) -> bool:
 
 def first_code(raw: str) -> str | None:
     """The first non-empty code of a ``[a:b]`` code: ``"036:036"`` -> ``"036"``, ``":020"`` ->
-    ``"020"``, ``"080!"`` -> ``"080"``, ``"---"`` -> None."""
+    ``"020"``, ``"080!"`` -> ``"080"``, ``"174K"`` -> ``"174K"`` (a letter after the digits is
+    part of the code), ``"---"`` -> None."""
     for part in raw.split(":"):
-        digits = re.match(r"\s*(\d+)", part)
+        digits = re.match(r"\s*(\d+[A-Za-z]?)(?![A-Za-z])", part)
         if digits:
             return digits.group(1)
     return None

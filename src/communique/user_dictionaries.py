@@ -9,8 +9,9 @@ File formats (chosen by the file name's suffix):
   TABARI/PETRARCH agents file.
 * verbs: a PETRARCH verb dictionary. Its blocks are named ``FILE:BLOCK`` and its patterns
   ``FILE:LINE`` (the ``rule`` of an event says which line fired). Codes that are not CAMEO codes
-  become their nearest CAMEO parent (``1717`` -> ``171``) or, without one, code nothing; both
-  are reported as notes.
+  (WEIS ``223``, ``1717``, ``174K``: 2-4 digits and an optional letter) are the user's own:
+  events get them as written, named ``"user code"``, without a Goldstein score or a PLOVER
+  type (see :meth:`communique.ontology.Ontology.describe`); each is reported once as a note.
 
 A file that cannot be read raises :class:`~communique.dictionaries.DictionaryError` naming the
 file and the line. What was adapted on the way (several codes of which the first is kept, a
@@ -23,7 +24,7 @@ import csv
 import io
 import re
 from collections.abc import Container, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
@@ -46,6 +47,7 @@ from communique.dictionaries import (
     merge_agents,
     merge_verb_dictionary,
 )
+from communique.ontology import is_user_code
 from communique.tabari import (
     Note,
     TabariBlock,
@@ -284,35 +286,34 @@ def read_user_agents(path: Path) -> tuple[dict[str, str], list[str]]:
 # --------------------------------------------------------------------------- verbs
 
 
-def nearest_cameo(code: str, known: Container[str]) -> str | None:
-    """``code`` if CAMEO knows it, else its longest prefix CAMEO knows (two digits at least)."""
-    return next((code[:n] for n in range(len(code), 1, -1) if code[:n] in known), None)
-
-
 @dataclass
 class _CodeCheck:
-    """Maps a user file's codes onto CAMEO, collecting what it changed (one check per file)."""
+    """Checks a user file's codes, noting once per code each one that is not CAMEO."""
 
     path: Path
     known: Container[str]
     notes: list[str]
+    seen: set[str] = field(default_factory=set)
 
     def __call__(self, code: str | None, line: int, what: str) -> str | None:
         if code is None or code in self.known:
             return code
-        parent = nearest_cameo(code, self.known)
-        text = f"{what} code {code} is not a CAMEO code; "
-        text += "ignored" if parent is None else f"its parent {parent} is used"
-        self.notes.append(f"{self.path}:{line}: {text}")
-        return parent
+        if not is_user_code(code):
+            self.notes.append(f"{self.path}:{line}: {what} code {code} is no event code; ignored")
+            return None
+        if code not in self.seen:
+            self.seen.add(code)
+            text = f"{what} code {code} is not a CAMEO code; events get it as written"
+            self.notes.append(f"{self.path}:{line}: {text} (no Goldstein score, no PLOVER type)")
+        return code
 
 
 def _user_verb(
     entry: VerbEntry, name: str, block: TabariBlock, line: int, check: _CodeCheck
 ) -> VerbEntry:
-    """The verb in its renamed block; a code it takes from its block is checked once, there."""
+    """The verb in its renamed block; a code it takes from its block is checked there."""
     if entry.code == block.code:
-        return replace(entry, block=name, code=nearest_cameo(entry.code or "", check.known))
+        return replace(entry, block=name)
     return replace(entry, block=name, code=check(entry.code, line, "verb"))
 
 
@@ -332,7 +333,7 @@ def _user_block(block: TabariBlock, check: _CodeCheck) -> TabariBlock:
 
 
 def read_user_verbs(path: Path, *, known_codes: Container[str]) -> tuple[VerbDictionary, list[str]]:
-    """A PETRARCH verb dictionary with CAMEO codes only (see module doc), with its notes."""
+    """A PETRARCH verb dictionary (its non-CAMEO codes kept; see module doc), with its notes."""
     parsed = parse_tabari_verbs(path)
     check = _CodeCheck(path, known_codes, _notes_text(path, parsed.notes))
     blocks = tuple(_user_block(b, check) for b in parsed.blocks)
