@@ -51,6 +51,7 @@ class VerbEntry:
     words: tuple[str, ...]
     forms: tuple[str, ...]
     code: str | None
+    user: bool = False  # from a user's verb dictionary: its code is coded as written
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +64,12 @@ class VerbPattern:
     pre: tuple[tuple[str, ...], ...]
     post: tuple[tuple[str, ...], ...]
     comment: str
+    user: bool = False  # from a user's verb dictionary: its code is coded as written
+
+    def words(self) -> frozenset[str]:
+        """Every word of every slot alternative (``"did n't"`` gives ``did`` and ``n't``)."""
+        slots = (*self.pre, *self.post)
+        return frozenset(w for slot in slots for alt in slot for w in alt.split(" "))
 
 
 @dataclass(frozen=True)

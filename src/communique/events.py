@@ -110,6 +110,8 @@ class VerbMatch:
     code: str
     rule: str
     specific: bool
+    user: bool = False  # a user dictionary's code: coded as written (no modality rewrites)
+    negation: bool = False  # the pattern itself matched the negation ("didn't clash over")
 
 
 # ---------------------------------------------------------------- verb and pattern matching
@@ -279,7 +281,11 @@ def match_verb(verb: Token, res: CoderResources) -> VerbMatch | None:
     patterns = [p for b in blocks for p in res.patterns.get(b, ())]
     pattern = _best_pattern(patterns, _pre_context(verb), _post_context(verb, rules))
     if pattern is not None:
-        return VerbMatch(verb, pattern.code, f"pattern {pattern.id}", specific=True)
+        negation = not pattern.words().isdisjoint(rules.negation_words)
+        rule = f"pattern {pattern.id}"
+        return VerbMatch(
+            verb, pattern.code, rule, specific=True, user=pattern.user, negation=negation
+        )
     noun = _noun_event(verb, rules)
     if noun is not None:
         return noun
@@ -287,7 +293,7 @@ def match_verb(verb: Token, res: CoderResources) -> VerbMatch | None:
         code = entry.code or verbs.block_codes.get(entry.block)
         if code:
             rule = f"verb {entry.block}:{' '.join(entry.words)}"
-            return VerbMatch(verb, code, rule, specific=False)
+            return VerbMatch(verb, code, rule, specific=False, user=entry.user)
     return None
 
 
@@ -474,13 +480,19 @@ def find_target(
         return tuple(countried)
     for head in heads:
         inside = [t for t in head.subtree if t.i != head.i and not _is_place_object(t, rules)]
-        inner = [mentions[t.i] for t in inside if t.i in mentions]
-        inner = [m for m in inner if m.actor.country and m.actor.code not in taken]
-        if inner:
-            return (inner[0],)
+        inner = [t for t in inside if t.i in mentions and _other(mentions[t.i], taken)]
+        if inner:  # "ties between *Gondor and Osgiliath*": the first actor and its conjuncts
+            return tuple(
+                m for m in _mentions_of(_conjuncts(inner[0]), mentions) if _other(m, taken)
+            )
     if direct:
         return tuple(direct[:1])
     return _clause_subject(verb, mentions, taken)
+
+
+def _other(mention: Mention, taken: set[str]) -> bool:
+    """A country actor that is not one of the sources."""
+    return bool(mention.actor.country) and mention.actor.code not in taken
 
 
 def _own_sector(head: Token, mentions: Mapping[int, Mention]) -> bool:
@@ -634,13 +646,13 @@ def _candidates(
     match = _refusal(verb, res) or match_verb(verb, res)
     if match is None or is_hypothetical(verb, rules) or _subsumed(verb, match, res):
         return
-    cameo = match.code in res.ontology  # a user's own code is emitted as written, unmapped
-    if is_negated(verb, rules):
-        rejection = negated_code(verb, match.code, rules) if cameo else None
+    rewrite = match.code in res.ontology and not match.user  # a user's code is as written
+    if is_negated(verb, rules) and not match.negation:
+        rejection = negated_code(verb, match.code, rules) if rewrite else None
         if rejection is None:
             return
         match = VerbMatch(verb, rejection, match.rule + " +negated", specific=match.specific)
-    obliged = _obligation(verb, match, mentions, res) if cameo else None
+    obliged = _obligation(verb, match, mentions, res) if rewrite else None
     if obliged is not None:
         yield from obliged
         return
@@ -651,7 +663,7 @@ def _candidates(
     )
     if not sources and not targets:
         targets = _passive_subject(verb, mentions)
-    intent = cameo and is_intent(verb, rules)
+    intent = rewrite and is_intent(verb, rules)
     code = intent_code(match.code, rules) if intent else match.code
     if intent and _conditional(verb, rules):  # "will boycott the vote unless ...": a threat
         threat = _mapped(match.code, rules.conditional_threat_codes)

@@ -24,7 +24,12 @@ from communique.ingest import InputError
 from communique.model import Actor, Article, Document, Event, Location, Mention
 from communique.nlp import load_nlp
 from communique.ontology import load_ontology
-from communique.user_dictionaries import load_user_dictionaries, with_user_actors, with_user_verbs
+from communique.user_dictionaries import (
+    load_user_dictionaries,
+    with_user_actors,
+    with_user_rules,
+    with_user_verbs,
+)
 
 __all__ = [
     "Resources",
@@ -55,11 +60,12 @@ def load_resources(config: Config | None = None) -> Resources:
     config = config or Config()
     user = load_user_dictionaries(config, known_codes=load_ontology().codes)  # before spaCy
     verbs = with_user_verbs(load_verb_dictionary(), user)
+    coder = load_coder_resources(verbs=verbs)
     return Resources(
         config=config,
         nlp=load_nlp(config),
         actors=with_user_actors(load_actor_resources(), user),
-        coder=load_coder_resources(verbs=verbs),
+        coder=replace(coder, rules=with_user_rules(coder.rules, user)),
         gazetteer=load_gazetteer(min_city_population=config.min_city_population),
         dictionary_notes=user.notes,
     )

@@ -47,6 +47,7 @@ from communique.dictionaries import (
     merge_agents,
     merge_verb_dictionary,
 )
+from communique.events import CodingRules
 from communique.ontology import is_user_code
 from communique.tabari import (
     Note,
@@ -71,6 +72,7 @@ __all__ = [
     "read_user_verbs",
     "user_actor_resources",
     "with_user_actors",
+    "with_user_rules",
     "with_user_verbs",
 ]
 
@@ -313,8 +315,8 @@ def _user_verb(
 ) -> VerbEntry:
     """The verb in its renamed block; a code it takes from its block is checked there."""
     if entry.code == block.code:
-        return replace(entry, block=name)
-    return replace(entry, block=name, code=check(entry.code, line, "verb"))
+        return replace(entry, block=name, user=True)
+    return replace(entry, block=name, code=check(entry.code, line, "verb"), user=True)
 
 
 def _user_block(block: TabariBlock, check: _CodeCheck) -> TabariBlock:
@@ -327,7 +329,8 @@ def _user_block(block: TabariBlock, check: _CodeCheck) -> TabariBlock:
     for p in block.patterns:
         pcode = check(p.pattern.code, p.line, "pattern")
         if pcode is not None:
-            pattern = replace(p.pattern, block=name, id=f"{check.path.name}:{p.line}", code=pcode)
+            pid = f"{check.path.name}:{p.line}"
+            pattern = replace(p.pattern, block=name, id=pid, code=pcode, user=True)
             patterns.append(replace(p, pattern=pattern))
     return replace(block, name=name, code_raw=code or "---", verbs=verbs, patterns=tuple(patterns))
 
@@ -401,6 +404,14 @@ def with_user_verbs(verbs: VerbDictionary, user: UserDictionaries) -> VerbDictio
     for extra in user.verbs:
         merged = merge_verb_dictionary(merged, extra)
     return merged
+
+
+def with_user_rules(rules: CodingRules, user: UserDictionaries) -> CodingRules:
+    """The coding rules; user verb files that replace the packaged verbs replace the packaged
+    event nouns too ("staged a *hunger strike*"): the user's verb dictionary alone codes."""
+    if not user.verbs or user.keep_packaged:
+        return rules
+    return replace(rules, event_nouns=MappingProxyType({}))
 
 
 def user_actor_resources(config: Config) -> tuple[ActorResources, tuple[str, ...]]:
