@@ -52,6 +52,7 @@ class VerbEntry:
     forms: tuple[str, ...]
     code: str | None
     user: bool = False  # from a user's verb dictionary: its code is coded as written
+    reverse: str | None = None  # ``[032:033]``: the target's event towards the source (033)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +66,7 @@ class VerbPattern:
     post: tuple[tuple[str, ...], ...]
     comment: str
     user: bool = False  # from a user's verb dictionary: its code is coded as written
+    reverse: str | None = None  # ``[032:033]``: the target's event towards the source (033)
 
     def words(self) -> frozenset[str]:
         """Every word of every slot alternative (``"did n't"`` gives ``did`` and ``n't``)."""

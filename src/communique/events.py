@@ -112,6 +112,7 @@ class VerbMatch:
     specific: bool
     user: bool = False  # a user dictionary's code: coded as written (no modality rewrites)
     negation: bool = False  # the pattern itself matched the negation ("didn't clash over")
+    reverse: str | None = None  # a paired code's event from the target back to the source
 
 
 # ---------------------------------------------------------------- verb and pattern matching
@@ -284,8 +285,9 @@ def match_verb(verb: Token, res: CoderResources) -> VerbMatch | None:
         negation = not pattern.words().isdisjoint(rules.negation_words)
         rule = f"pattern {pattern.id}"
         return VerbMatch(
-            verb, pattern.code, rule, specific=True, user=pattern.user, negation=negation
-        )
+            verb, pattern.code, rule, specific=True, user=pattern.user, negation=negation,
+            reverse=pattern.reverse,
+        )  # fmt: skip
     noun = _noun_event(verb, rules)
     if noun is not None:
         return noun
@@ -293,7 +295,9 @@ def match_verb(verb: Token, res: CoderResources) -> VerbMatch | None:
         code = entry.code or verbs.block_codes.get(entry.block)
         if code:
             rule = f"verb {entry.block}:{' '.join(entry.words)}"
-            return VerbMatch(verb, code, rule, specific=False, user=entry.user)
+            return VerbMatch(
+                verb, code, rule, specific=False, user=entry.user, reverse=entry.reverse
+            )
     return None
 
 
@@ -675,6 +679,14 @@ def _candidates(
     for s, t in _pairs(sources, targets, code, rules):
         if t is not None or not needs_target:
             yield _Candidate(match, code, s, t, source.inherited, intent)
+        if match.reverse and targets and s is not None and t is not None and code == match.code:
+            yield _reverse(match, s, t, inherited=source.inherited)
+
+
+def _reverse(match: VerbMatch, source: Mention, target: Mention, *, inherited: bool) -> _Candidate:
+    """ "X left for Y" coded ``[032:033]``: Y's event towards X (033), as the pair says."""
+    back = replace(match, code=match.reverse or match.code, rule=match.rule + " +reverse")
+    return _Candidate(back, back.code, target, source, inherited, intent=False)
 
 
 def _passive_subject(verb: Token, mentions: Mapping[int, Mention]) -> tuple[Mention, ...]:

@@ -25,7 +25,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
@@ -199,6 +199,16 @@ def first_code(raw: str) -> str | None:
         if digits:
             return digits.group(1)
     return None
+
+
+def second_code(raw: str) -> str | None:
+    """The second code of a paired ``[a:b]`` code (TABARI: ``a`` from the source to the
+    target, ``b`` from the target back to the source): ``"032:033"`` -> ``"033"``; None for a
+    single code, or when either side is empty (``":020"``)."""
+    parts = raw.split(":")
+    if len(parts) != 2 or not all(first_code(p) for p in parts):
+        return None
+    return first_code(parts[1])
 
 
 def regular_plural(word: str) -> str | None:
@@ -818,8 +828,10 @@ def _parse_verb_line(text: str, block: _Block, line: int, notes: _Notes) -> Taba
         return None
     if code_m and notes.strict:
         _check_event_code(code_m.group(1), line, notes)
-    code = first_code(code_m.group(1)) if code_m else block.code
+    raw = code_m.group(1) if code_m else block.code_raw
+    code = first_code(raw) if code_m else block.code
     entry = VerbEntry(block.name, words[0], tuple(words), _verb_forms(text), code)
+    entry = replace(entry, reverse=second_code(raw)) if notes.strict else entry
     return TabariVerb(entry, line)
 
 
@@ -949,6 +961,7 @@ def _parse_pattern(
         return None
     slots = (tuple(tuple(s) for s in pre), tuple(tuple(s) for s in post))
     pattern = VerbPattern(block.name, pid, code, slots[0], slots[1], comment)
+    pattern = replace(pattern, reverse=second_code(raw)) if notes.strict else pattern
     return TabariPattern(pattern, raw, number)
 
 

@@ -314,9 +314,11 @@ def _user_verb(
     entry: VerbEntry, name: str, block: TabariBlock, line: int, check: _CodeCheck
 ) -> VerbEntry:
     """The verb in its renamed block; a code it takes from its block is checked there."""
+    reverse = check(entry.reverse, line, "verb")
     if entry.code == block.code:
-        return replace(entry, block=name, user=True)
-    return replace(entry, block=name, code=check(entry.code, line, "verb"), user=True)
+        return replace(entry, block=name, user=True, reverse=reverse)
+    code = check(entry.code, line, "verb")
+    return replace(entry, block=name, code=code, user=True, reverse=reverse)
 
 
 def _user_block(block: TabariBlock, check: _CodeCheck) -> TabariBlock:
@@ -330,7 +332,8 @@ def _user_block(block: TabariBlock, check: _CodeCheck) -> TabariBlock:
         pcode = check(p.pattern.code, p.line, "pattern")
         if pcode is not None:
             pid = f"{check.path.name}:{p.line}"
-            pattern = replace(p.pattern, block=name, id=pid, code=pcode, user=True)
+            reverse = check(p.pattern.reverse, p.line, "pattern")
+            pattern = replace(p.pattern, block=name, id=pid, code=pcode, user=True, reverse=reverse)
             patterns.append(replace(p, pattern=pattern))
     return replace(block, name=name, code_raw=code or "---", verbs=verbs, patterns=tuple(patterns))
 
