@@ -491,7 +491,26 @@ def find_target(
             )
     if direct:
         return tuple(direct[:1])
-    return _clause_subject(verb, mentions, taken)
+    return _clause_subject(verb, mentions, taken) or _place_target(verb, mentions, rules, taken)
+
+
+def _place_target(
+    verb: Token, mentions: Mapping[int, Mention], rules: CodingRules, taken: set[str]
+) -> tuple[Mention, ...]:
+    """ "criticized the closure of guest houses *in Bree*": with no other target, an actor
+    named in a location phrase of the verb or of its objects (PETRARCH's reading)."""
+    heads = [verb, *(c for c in verb.children if c.i > verb.i and c.dep_ in rules.post_deps)]
+    for head in heads:
+        inside = head.children if head.i == verb.i else head.subtree
+        for tok in (t for t in inside if t.dep_ == "prep" and t.lower_ in rules.location_preps):
+            found = [m for m in _mentions_of(_pobjs(tok), mentions) if _other(m, taken)]
+            if found:
+                return tuple(found)
+    return ()
+
+
+def _pobjs(prep: Token) -> list[Token]:
+    return [t for c in prep.children if c.dep_ == "pobj" for t in _conjuncts(c)]
 
 
 def _other(mention: Mention, taken: set[str]) -> bool:
