@@ -236,8 +236,15 @@ def test_verb_file(tmp_path: Path) -> None:
         "RESTORE:1": (17, "064:065", (), (("diplomatic",),)),
         "RESTORE:3": (19, "0311", (), (kinds, ("ties",))),
         "RESTORE:4": (20, "083", (("inching",), (*kinds, "closer")), ()),
-        "RESTORE:5": (21, "111", (), (("demand",), ("geneva", "genevas"), ("conventions",))),
+        # "_" joins: one slot of consecutive words
+        "RESTORE:5": (
+            21,
+            "111",
+            (),
+            (("demand geneva conventions", "demand genevas conventions"),),
+        ),
     }
+    assert [p.pattern.reverse for p in restore.patterns] == ["065", None, None, None]  # [064:065]
     assert restore.patterns[0].pattern.comment == "a comment"
     assert (lash.name, lash.code, [v.entry.words for v in lash.verbs]) == (
         "LASH_OUT",

@@ -152,8 +152,14 @@ def _post_context(verb: Token, rules: CodingRules) -> list[frozenset[str]]:
     return [_word_set(t) for t in sorted(toks, key=lambda t: t.i)]
 
 
+_ADVERBIAL = frozenset({"advmod", "neg", "aux", "auxpass"})
+
+
 def _pre_context(verb: Token) -> list[frozenset[str]]:
-    toks = [t for c in verb.children if c.i < verb.i and c.dep_ != "punct" for t in _core(c)]
+    """Phrase-level words before the verb: subject cores, and adverbials and auxiliaries whole
+    ("most certainly really did not even ever *clash*")."""
+    left = [c for c in verb.children if c.i < verb.i and c.dep_ != "punct"]
+    toks = [t for c in left for t in (c.subtree if c.dep_ in _ADVERBIAL else _core(c))]
     return [_word_set(t) for t in sorted(toks, key=lambda t: t.i)]
 
 
@@ -178,6 +184,11 @@ def _compile_slot(alternatives: Sequence[str]) -> _PatternSlot:
     return _PatternSlot(alternatives=split, firsts=frozenset(parts[0] for parts in split))
 
 
+def _words(slots: Sequence[Sequence[str]]) -> int:
+    """A pattern side's specificity: its words (a joined ``NEW_&TIES`` slot counts each)."""
+    return sum(min(len(alt.split(" ")) for alt in slot) for slot in slots if slot)
+
+
 def compile_patterns(verbs: VerbDictionary) -> dict[str, tuple[CompiledPattern, ...]]:
     """Patterns by block, their slots pre-split once at load time."""
     compiled: dict[str, tuple[CompiledPattern, ...]] = {}
@@ -187,7 +198,7 @@ def compile_patterns(verbs: VerbDictionary) -> dict[str, tuple[CompiledPattern, 
                 p,
                 tuple(map(_compile_slot, p.pre)),
                 tuple(map(_compile_slot, p.post)),
-                len(p.pre) + len(p.post),
+                _words(p.pre) + _words(p.post),
             )
             for p in patterns
         )
@@ -491,14 +502,19 @@ def find_target(
             )
     if direct:
         return tuple(direct[:1])
-    return _clause_subject(verb, mentions, taken) or _place_target(verb, mentions, rules, taken)
+    return _clause_subject(verb, mentions, taken)
 
 
 def _place_target(
-    verb: Token, mentions: Mapping[int, Mention], rules: CodingRules, taken: set[str]
+    verb: Token, mentions: Mapping[int, Mention], rules: CodingRules, sources: Sequence[Mention]
 ) -> tuple[Mention, ...]:
     """ "criticized the closure of guest houses *in Bree*": with no other target, an actor
-    named in a location phrase of the verb or of its objects (PETRARCH's reading)."""
+    named in a location phrase of the verb or of its objects (PETRARCH's reading), unless it
+    could be the source's own country ("*protesters* marched in Cairo": a source without a
+    country is taken to be the place's)."""
+    if not sources or any(m.actor.country is None for m in sources):
+        return ()
+    taken = {m.actor.code for m in sources} | {m.actor.country or "" for m in sources}
     heads = [verb, *(c for c in verb.children if c.i > verb.i and c.dep_ in rules.post_deps)]
     for head in heads:
         inside = head.children if head.i == verb.i else head.subtree
@@ -692,6 +708,9 @@ def _candidates(
         threat = _mapped(match.code, rules.conditional_threat_codes)
         code = threat or code
         match = VerbMatch(verb, code, match.rule + " +conditional", specific=match.specific)
+    reciprocal = len(sources) > 1 and code[:2] in rules.reciprocal_roots
+    if not targets and not reciprocal:  # "Serbia and Kosovo signed ... in Brussels": each other
+        targets = _place_target(verb, mentions, rules, sources)
     needs_target = res.ontology.describe(code).plover_type in rules.requires_target
     if not sources and source.unread:
         return

@@ -27,6 +27,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from itertools import product
+from math import prod
 from pathlib import Path
 from types import MappingProxyType
 from typing import Literal
@@ -780,10 +782,26 @@ def token_slots(token: str, synsets: _Synsets, *, split: bool = False) -> list[l
     return slots
 
 
-def phrase_slots(text: str, synsets: _Synsets, *, split: bool = False) -> list[list[str]]:
+MAX_JOINED = 256  # alternatives of one joined slot; a bigger product keeps the slots apart
+
+
+def joined_slot(slots: Sequence[Sequence[str]]) -> list[list[str]]:
+    """``NEW_&TIETYPES_RELATIONS``: TABARI's ``_`` connector wants its words consecutive, so
+    the slots of one pattern token become one slot of multi-word alternatives ("new military
+    relations", ...); a single slot, or a product over :data:`MAX_JOINED`, is left as it is."""
+    if len(slots) < 2 or prod(len(slot) for slot in slots) > MAX_JOINED:
+        return [list(slot) for slot in slots]
+    return [[" ".join(words) for words in product(*slots)]]
+
+
+def phrase_slots(
+    text: str, synsets: _Synsets, *, split: bool = False, join: bool = False
+) -> list[list[str]]:
+    """A pattern side's slots; with ``join`` (strict reading) a ``_``-connected token is one."""
     slots: list[list[str]] = []
     for token in text.split():
-        slots.extend(token_slots(token, synsets, split=split))
+        found = token_slots(token, synsets, split=split)
+        slots.extend(joined_slot(found) if join else found)
     return slots
 
 
@@ -953,8 +971,8 @@ def _parse_pattern(
     pre_text, _, post_text = text.partition("*")
     split = notes.strict
     try:
-        pre = phrase_slots(pre_text, reader.synsets, split=split)
-        post = phrase_slots(post_text, reader.synsets, split=split)
+        pre = phrase_slots(pre_text, reader.synsets, split=split, join=split)
+        post = phrase_slots(post_text, reader.synsets, split=split, join=split)
     except _UndefinedSynsetError as err:
         kind = "verb pattern using an undefined synset"
         notes.error(number, kind, f"{pid}: undefined synset {err}")
