@@ -86,17 +86,20 @@ def test_actor_file_records(tmp_path: Path) -> None:
     assert boris.names == ("boris yeltsin", "president boris yeltsin")  # codeless lines share
     assert boris.code_on(date(1995, 1, 1)) == "RUSGOV"
     assert (shire.code_on(None), isildur.roles) == ("FRO", ())
+    assert shire.roles == (Role("FRO", None, None, also=("BIL", "SAM")),)
 
 
 def test_actor_notes(tmp_path: Path) -> None:
     parsed = parse_tabari_actors(_write(tmp_path, "a.txt", ACTORS))
     warnings = [(n.line, n.detail) for n in parsed.notes if n.severity == "warning"]
     assert warnings == [
-        (18, "[FRO/BIL/SAM]: several codes; only the first, FRO, is used"),
         (19, "[+++]: '+++' is not a code"),
     ]
-    (merged,) = [n for n in parsed.notes if n.severity == "info"]
+    merged, several = [n for n in parsed.notes if n.severity == "info"]
     assert merged.line == 16
+    assert (several.line, several.detail) == (
+        18, "[FRO/BIL/SAM]: several codes; FRO is the actor's, the others code its events",
+    )  # fmt: skip
 
 
 @pytest.mark.parametrize(

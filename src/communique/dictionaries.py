@@ -151,6 +151,7 @@ class Role:
     code: str
     start: date | None
     end: date | None
+    also: tuple[str, ...] = ()  # ``[FRO/BIL/SAM]``: the other actors the name stands for
 
     @property
     def dated(self) -> bool:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from importlib import resources
 
 from spacy.tokens import Doc, Token
@@ -92,6 +92,8 @@ class CoderResources:
     verbs: VerbDictionary
     rules: CodingRules
     patterns: Mapping[str, tuple[CompiledPattern, ...]]  # verbs' patterns, compiled
+    # (name, code) -> the further actors a several-code name stands for ("the shire", "FRO")
+    co_actors: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
 
 
 def load_coder_resources(*, verbs: VerbDictionary | None = None) -> CoderResources:
@@ -702,6 +704,7 @@ def _candidates(
     )
     if not sources and not targets:
         targets = _passive_subject(verb, mentions)
+    sources, targets = _co_actors(sources, res), _co_actors(targets, res)
     intent = rewrite and is_intent(verb, rules)
     code = intent_code(match.code, rules) if intent else match.code
     if intent and _conditional(verb, rules):  # "will boycott the vote unless ...": a threat
@@ -725,6 +728,30 @@ def _reverse(match: VerbMatch, source: Mention, target: Mention, *, inherited: b
     """ "X left for Y" coded ``[032:033]``: Y's event towards X (033), as the pair says."""
     back = replace(match, code=match.reverse or match.code, rule=match.rule + " +reverse")
     return _Candidate(back, back.code, target, source, inherited, intent=False)
+
+
+def _co_actors(found: Sequence[Mention], res: CoderResources) -> list[Mention]:
+    """ "The Shire" coded ``[FRO/BIL/SAM]`` in a user actor file: one mention per actor."""
+    out: list[Mention] = []
+    for mention in found:
+        out.append(mention)
+        actor = mention.actor
+        country = actor.country or ""
+        for other in _co_codes(actor, res.co_actors):
+            code = other + actor.code[len(country) :]
+            out.append(replace(mention, actor=replace(actor, country=other, code=code)))
+    return out
+
+
+def _co_codes(actor: Actor, table: Mapping[tuple[str, str], tuple[str, ...]]) -> tuple[str, ...]:
+    if not table:
+        return ()
+    text = " ".join(actor.text.lower().split())
+    for name in (text, text.removeprefix("the ")):
+        found = table.get((name, actor.country or ""))
+        if found:
+            return found
+    return ()
 
 
 def _passive_subject(verb: Token, mentions: Mapping[int, Mention]) -> tuple[Mention, ...]:

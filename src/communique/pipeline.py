@@ -25,6 +25,7 @@ from communique.model import Actor, Article, Document, Event, Location, Mention
 from communique.nlp import load_nlp
 from communique.ontology import load_ontology
 from communique.user_dictionaries import (
+    co_actors,
     load_user_dictionaries,
     with_user_actors,
     with_user_rules,
@@ -65,7 +66,7 @@ def load_resources(config: Config | None = None) -> Resources:
         config=config,
         nlp=load_nlp(config),
         actors=with_user_actors(load_actor_resources(), user),
-        coder=replace(coder, rules=with_user_rules(coder.rules, user)),
+        coder=replace(coder, rules=with_user_rules(coder.rules, user), co_actors=co_actors(user)),
         gazetteer=load_gazetteer(min_city_population=config.min_city_population),
         dictionary_notes=user.notes,
     )

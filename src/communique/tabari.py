@@ -9,8 +9,9 @@ Two modes:
 
 * ``strict=True`` (the default; user dictionaries at run time): a line that cannot be read raises
   :class:`~communique.dictionaries.DictionaryError` naming the file and the line. Lossy
-  adaptations (several codes ``[A/B]`` of which the first is kept, a code that is no code, a
-  PETRARCH transformation line) are returned as ``warning`` notes.
+  adaptations (a code that is no code, a PETRARCH transformation line) are returned as
+  ``warning`` notes; a role with several codes ``[FRO/BIL/SAM]`` keeps the first as the actor's
+  code and the others as ``Role.also`` (its events are coded for each; an ``info`` note).
 * ``strict=False`` (``scripts/build_data.py``, the packaged data): the behaviour the packaged files
   were built with. Unreadable lines are skipped and returned as ``error`` notes, which the build
   counts.
@@ -313,9 +314,14 @@ def _checked_code(code: str, content: str, line: int, notes: _Notes) -> str | No
         notes.warn(line, "actor code that is no code", f"[{content}]: {code!r} is not a code")
         return None
     if first != code:
-        detail = f"[{content}]: several codes; only the first, {first}, is used"
-        notes.warn(line, "actor role with several codes", detail)
+        detail = f"[{content}]: several codes; {first} is the actor's, the others code its events"
+        notes.info(line, "actor role with several codes", detail)
     return first
+
+
+def other_codes(code: str) -> tuple[str, ...]:
+    """``FRO/BIL/SAM`` -> ``("BIL", "SAM")``: the further actors of a several-code role."""
+    return tuple(c for c in code.split("/")[1:] if _ACTOR_CODE.fullmatch(c))
 
 
 def _parse_role(content: str, actor: _RawActor, line: int, notes: _Notes) -> Role | None:
@@ -342,7 +348,8 @@ def _parse_role(content: str, actor: _RawActor, line: int, notes: _Notes) -> Rol
     if start and end and start > end:
         notes.error(line, "actor role whose start is after its end", f"{where}: start > end")
         return None
-    return Role(code=checked, start=start, end=end)
+    also = other_codes(code) if notes.strict else ()
+    return Role(code=checked, start=start, end=end, also=also)
 
 
 def _add_roles(text: str, actor: _RawActor, line: int, notes: _Notes) -> None:

@@ -66,6 +66,7 @@ from communique.tabari import (
 
 __all__ = [
     "UserDictionaries",
+    "co_actors",
     "load_user_dictionaries",
     "read_user_actors",
     "read_user_agents",
@@ -415,6 +416,18 @@ def with_user_rules(rules: CodingRules, user: UserDictionaries) -> CodingRules:
     if not user.verbs or user.keep_packaged:
         return rules
     return replace(rules, event_nouns=MappingProxyType({}))
+
+
+def co_actors(user: UserDictionaries) -> dict[tuple[str, str], tuple[str, ...]]:
+    """(name, code) -> the other codes of the user's several-code roles (``[FRO/BIL/SAM]``)."""
+    return {
+        (name, role.code): role.also
+        for entries in user.actors
+        for entry in entries
+        for role in entry.roles
+        if role.also
+        for name in entry.names
+    }
 
 
 def user_actor_resources(config: Config) -> tuple[ActorResources, tuple[str, ...]]:
