@@ -704,7 +704,7 @@ def _candidates(
     )
     if not sources and not targets:
         targets = _passive_subject(verb, mentions)
-    sources, targets = _co_actors(sources, res), _co_actors(targets, res)
+    sources, targets = _co_actors(sources, res), tuple(_co_actors(targets, res))
     intent = rewrite and is_intent(verb, rules)
     code = intent_code(match.code, rules) if intent else match.code
     if intent and _conditional(verb, rules):  # "will boycott the vote unless ...": a threat

@@ -25,6 +25,7 @@ from communique.model import Actor, Article, Document, Event, Location, Mention
 from communique.nlp import load_nlp
 from communique.ontology import load_ontology
 from communique.user_dictionaries import (
+    UserDictionaries,
     co_actors,
     load_user_dictionaries,
     with_user_actors,
@@ -40,6 +41,7 @@ __all__ = [
     "load_resources",
     "process_articles",
     "process_documents",
+    "user_coder_resources",
 ]
 
 
@@ -53,6 +55,13 @@ class Resources:
     dictionary_notes: tuple[str, ...] = ()  # what was adapted in the user's dictionary files
 
 
+def user_coder_resources(user: UserDictionaries) -> CoderResources:
+    """The coder's resources with the user's verbs, their event-noun rule and several-code
+    actors (:mod:`communique.user_dictionaries`)."""
+    coder = load_coder_resources(verbs=with_user_verbs(load_verb_dictionary(), user))
+    return replace(coder, rules=with_user_rules(coder.rules, user), co_actors=co_actors(user))
+
+
 def load_resources(config: Config | None = None) -> Resources:
     """Load every model and data file once, with the user's dictionaries (``config.*_files``).
 
@@ -60,13 +69,11 @@ def load_resources(config: Config | None = None) -> Resources:
     """
     config = config or Config()
     user = load_user_dictionaries(config, known_codes=load_ontology().codes)  # before spaCy
-    verbs = with_user_verbs(load_verb_dictionary(), user)
-    coder = load_coder_resources(verbs=verbs)
     return Resources(
         config=config,
         nlp=load_nlp(config),
         actors=with_user_actors(load_actor_resources(), user),
-        coder=replace(coder, rules=with_user_rules(coder.rules, user), co_actors=co_actors(user)),
+        coder=user_coder_resources(user),
         gazetteer=load_gazetteer(min_city_population=config.min_city_population),
         dictionary_notes=user.notes,
     )
