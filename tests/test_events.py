@@ -305,7 +305,12 @@ SNUB
 
 --- CRITICIZE [121] ---
 CRITICIZE
+
+--- CELEBRATE [181] ---
+CELEBRATE
+- * EID AT ^ WITH + [043]
 """
+EID = str(USER_VERBS.splitlines().index("- * EID AT ^ WITH + [043]") + 1)
 
 
 @pytest.fixture(scope="module")
@@ -347,6 +352,8 @@ def _triples(text: str, res: Resources) -> list[tuple[str, str | None, str, str]
         # no other target: an actor in a location phrase
         ("Arnor criticized the closure of guest houses in Bree.",
          [("ARN", "BRE", "121", "criticize")]),
+        # the pattern's "+" names the target: the actor after "with", not the place after "at"
+        ("Arnor celebrated Eid at Bree with Gondor.", [("ARN", "GON", "043", EID)]),
     ],
 )  # fmt: skip
 def test_petrarch_semantics(

@@ -18,6 +18,7 @@ from communique.tabari import (
     read_tabari_actors,
     read_tabari_agents,
     read_tabari_verbs,
+    target_marker,
 )
 from tests.conftest import REPO
 
@@ -308,3 +309,16 @@ def test_build_reproduces_the_packaged_files(tmp_path: Path) -> None:
     data = REPO / "src" / "communique" / "data"
     for name in ("verbs.jsonl", "actors.jsonl", "agents.jsonl", "README.md"):
         assert (tmp_path / name).read_bytes() == (data / name).read_bytes(), name
+
+
+@pytest.mark.parametrize(
+    ("post", "marker"),
+    [
+        (" EID AT ^ WITH + ", ("with", 0)),
+        (" AT ^ + ", ("at", 1)),
+        (" + ", ("", 0)),
+        (" TIES ", None),
+    ],
+)
+def test_target_marker(post: str, marker: tuple[str, int] | None) -> None:
+    assert target_marker(post) == marker

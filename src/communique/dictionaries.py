@@ -67,6 +67,7 @@ class VerbPattern:
     comment: str
     user: bool = False  # from a user's verb dictionary: its code is coded as written
     reverse: str | None = None  # ``[032:033]``: the target's event towards the source (033)
+    target: tuple[str, int] | None = None  # ``WITH +``: the actor after "with" (skipping ``^``)
 
     def words(self) -> frozenset[str]:
         """Every word of every slot alternative (``"did n't"`` gives ``did`` and ``n't``)."""

@@ -115,6 +115,7 @@ class VerbMatch:
     user: bool = False  # a user dictionary's code: coded as written (no modality rewrites)
     negation: bool = False  # the pattern itself matched the negation ("didn't clash over")
     reverse: str | None = None  # a paired code's event from the target back to the source
+    target: tuple[str, int] | None = None  # the pattern's ``+``: the actor after this word
 
 
 # ---------------------------------------------------------------- verb and pattern matching
@@ -158,10 +159,13 @@ _ADVERBIAL = frozenset({"advmod", "neg", "aux", "auxpass"})
 
 
 def _pre_context(verb: Token) -> list[frozenset[str]]:
-    """Phrase-level words before the verb: subject cores, and adverbials and auxiliaries whole
-    ("most certainly really did not even ever *clash*")."""
+    """Phrase-level words before the verb: subject cores, adverbials and auxiliaries whole
+    ("most certainly really did not even ever *clash*"), and the verb that governs it from the
+    left ("*indicated* it would act")."""
     left = [c for c in verb.children if c.i < verb.i and c.dep_ != "punct"]
     toks = [t for c in left for t in (c.subtree if c.dep_ in _ADVERBIAL else _core(c))]
+    if verb.dep_ in _COMPLEMENTS and verb.head.i < verb.i:  # "*indicated* it would act now"
+        toks.append(verb.head)
     return [_word_set(t) for t in sorted(toks, key=lambda t: t.i)]
 
 
@@ -299,7 +303,7 @@ def match_verb(verb: Token, res: CoderResources) -> VerbMatch | None:
         rule = f"pattern {pattern.id}"
         return VerbMatch(
             verb, pattern.code, rule, specific=True, user=pattern.user, negation=negation,
-            reverse=pattern.reverse,
+            reverse=pattern.reverse, target=pattern.target,
         )  # fmt: skip
     noun = _noun_event(verb, rules)
     if noun is not None:
@@ -699,8 +703,10 @@ def _candidates(
         return
     source = find_source(verb, mentions)
     sources = [m for m in source.mentions if m.actor.country or m.actor.agent]
-    targets = find_target(verb, mentions, rules, sources) or _complement_target(
-        verb, mentions, rules, sources
+    targets = (
+        _marked_target(verb, mentions, match.target)
+        or find_target(verb, mentions, rules, sources)
+        or _complement_target(verb, mentions, rules, sources)
     )
     if not sources and not targets:
         targets = _passive_subject(verb, mentions)
@@ -728,6 +734,24 @@ def _reverse(match: VerbMatch, source: Mention, target: Mention, *, inherited: b
     """ "X left for Y" coded ``[032:033]``: Y's event towards X (033), as the pair says."""
     back = replace(match, code=match.reverse or match.code, rule=match.rule + " +reverse")
     return _Candidate(back, back.code, target, source, inherited, intent=False)
+
+
+def _marked_target(
+    verb: Token, mentions: Mapping[int, Mention], marker: tuple[str, int] | None
+) -> tuple[Mention, ...]:
+    """ "celebrated Eid at Osgiliath *with Gondor*" (``* EID AT ^ WITH +``): the actor the
+    pattern's ``+`` points at, after its word and the ``^`` phrases it skips."""
+    if marker is None:
+        return ()
+    word, skips = marker
+    after = [t for t in verb.sent if t.i > verb.i]
+    if word:
+        anchor = next((t for t in after if t.lower_ == word), None)
+        if anchor is None:
+            return ()
+        after = [t for t in after if t.i > anchor.i]
+    found = list({m.span: m for t in after if (m := mentions.get(t.i)) is not None}.values())
+    return tuple(found[skips : skips + 1])
 
 
 def _co_actors(found: Sequence[Mention], res: CoderResources) -> list[Mention]:

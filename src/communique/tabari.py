@@ -61,6 +61,7 @@ __all__ = [
     "read_tabari_actors",
     "read_tabari_agents",
     "read_tabari_verbs",
+    "target_marker",
 ]
 
 Severity = Literal["error", "warning", "info"]
@@ -986,8 +987,24 @@ def _parse_pattern(
         return None
     slots = (tuple(tuple(s) for s in pre), tuple(tuple(s) for s in post))
     pattern = VerbPattern(block.name, pid, code, slots[0], slots[1], comment)
-    pattern = replace(pattern, reverse=second_code(raw)) if notes.strict else pattern
+    if notes.strict:
+        pattern = replace(pattern, reverse=second_code(raw), target=target_marker(post_text))
     return TabariPattern(pattern, raw, number)
+
+
+def target_marker(post: str) -> tuple[str, int] | None:
+    """Where a pattern's ``+`` puts the target: after which word (``""``: right after the verb),
+    skipping how many phrases (``^``): ``"EID AT ^ WITH +"`` -> ``("with", 0)``,
+    ``"AT ^ +"`` -> ``("at", 1)``; None without a ``+`` of its own."""
+    tokens = post.split()
+    if "+" not in tokens:
+        return None
+    at = tokens.index("+")
+    skips = 0
+    while at > 0 and tokens[at - 1] == "^":
+        skips, at = skips + 1, at - 1
+    anchor = tokens[at - 1].strip(MARKERS).split("_")[-1].lower() if at > 0 else ""
+    return anchor, skips
 
 
 def _finish(block: _Block, reader: _VerbReader) -> TabariBlock:
