@@ -369,3 +369,11 @@ def test_several_code_actors_code_for_each(petr: Resources) -> None:
     [event] = _code("Arnor departed for Gondor.", petr)[:1]  # a CAMEO code: CAMEO's facts
     cameo = load_ontology().get("032")
     assert (event.cameo_name, event.goldstein, event.quad_class) == (cameo.name, 4.5, 1)
+
+
+def test_lists_share_the_sector_and_appositions_in_lists(petr: Resources) -> None:
+    text = "The ambassadors of Arnor and Gondor restored ties with Bree."
+    assert {(s, t) for s, t, _, _ in _triples(text, petr)} == {("ARNGOV", "BRE"), ("GONGOV", "BRE")}
+    listed = "Gondor, the Shire, Arnor and Bree restored ties with Lorien."
+    sources = {s for s, _, _, _ in _triples(listed, petr)}
+    assert sources == {"GON", "FRO", "BIL", "SAM", "ARN", "BRE"}  # "the Shire": an apposition

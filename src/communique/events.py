@@ -421,13 +421,21 @@ class _Slot:
 
 
 def _conjuncts(tok: Token) -> list[Token]:
+    """The token and its conjuncts; an apposition that heads a coordination is a list member
+    ("Mordor, *the Shire*, Fornost and Bree")."""
     found = [tok]
-    stack = [c for c in tok.children if c.dep_ == "conj"]
+    stack = [c for c in tok.children if _list_member(c)]
     while stack:
         conj = stack.pop(0)
         found.append(conj)
-        stack.extend(c for c in conj.children if c.dep_ == "conj")
+        stack.extend(c for c in conj.children if _list_member(c))
     return found
+
+
+def _list_member(tok: Token) -> bool:
+    return tok.dep_ == "conj" or (
+        tok.dep_ == "appos" and any(c.dep_ == "conj" for c in tok.children)
+    )
 
 
 def _mentions_of(heads: Sequence[Token], mentions: Mapping[int, Mention]) -> tuple[Mention, ...]:
@@ -710,7 +718,8 @@ def _candidates(
     )
     if not sources and not targets:
         targets = _passive_subject(verb, mentions)
-    sources, targets = _co_actors(sources, res), tuple(_co_actors(targets, res))
+    sources = _co_actors(_shared_agents(sources, mentions, verb.doc), res)
+    targets = tuple(_co_actors(_shared_agents(targets, mentions, verb.doc), res))
     intent = rewrite and is_intent(verb, rules)
     code = intent_code(match.code, rules) if intent else match.code
     if intent and _conditional(verb, rules):  # "will boycott the vote unless ...": a threat
@@ -734,6 +743,36 @@ def _reverse(match: VerbMatch, source: Mention, target: Mention, *, inherited: b
     """ "X left for Y" coded ``[032:033]``: Y's event towards X (033), as the pair says."""
     back = replace(match, code=match.reverse or match.code, rule=match.rule + " +reverse")
     return _Candidate(back, back.code, target, source, inherited, intent=False)
+
+
+_OWNER_PREPS = frozenset({"of", "in", "from"})
+
+
+def _shared_agents(
+    found: Sequence[Mention], mentions: Mapping[int, Mention], doc: Doc
+) -> list[Mention]:
+    """ "The ambassadors of Arnor, Osgiliath and Gondor": the sector of a phrase whose country
+    is a list goes with every country of the list (ARNGOV, OSGGOV, GONGOV)."""
+    spans = {m.span for m in found}
+    heads = {m.span: doc[i] for i, m in mentions.items() if m.span in spans}
+    out: list[Mention] = []
+    for mention in found:
+        out.append(mention)
+        actor, head = mention.actor, heads.get(mention.span)
+        if head is None or not actor.agent or not actor.country:
+            continue
+        for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ in _OWNER_PREPS):
+            for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+                listed = _mentions_of(_conjuncts(pobj)[1:], mentions)
+                countries = [
+                    m.actor.country for m in listed if m.actor.country and not m.actor.agent
+                ]
+                out.extend(
+                    replace(mention, actor=replace(actor, country=c, code=c + actor.code[3:]))
+                    for c in countries
+                    if c != actor.country and len(actor.country) == 3
+                )
+    return out
 
 
 def _marked_target(
