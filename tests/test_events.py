@@ -309,8 +309,13 @@ CRITICIZE
 --- CELEBRATE [181] ---
 CELEBRATE
 - * EID AT ^ WITH + [043]
+
+--- DELAY [120] ---
+DELAY
+- % HAVE * [191]
 """
 EID = str(USER_VERBS.splitlines().index("- * EID AT ^ WITH + [043]") + 1)
+DELAYED = str(USER_VERBS.splitlines().index("- % HAVE * [191]") + 1)
 
 
 @pytest.fixture(scope="module")
@@ -354,6 +359,9 @@ def _triples(text: str, res: Resources) -> list[tuple[str, str | None, str, str]
          [("ARN", "BRE", "121", "criticize")]),
         # the pattern's "+" names the target: the actor after "with", not the place after "at"
         ("Arnor celebrated Eid at Bree with Gondor.", [("ARN", "GON", "043", EID)]),
+        # "%": coded between the members of the compound
+        ("Arnor and Gondor have delayed their meeting.",
+         [("ARN", "GON", "191", DELAYED), ("GON", "ARN", "191", DELAYED)]),
     ],
 )  # fmt: skip
 def test_petrarch_semantics(

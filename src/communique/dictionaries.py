@@ -68,6 +68,7 @@ class VerbPattern:
     user: bool = False  # from a user's verb dictionary: its code is coded as written
     reverse: str | None = None  # ``[032:033]``: the target's event towards the source (033)
     target: tuple[str, int] | None = None  # ``WITH +``: the actor after "with" (skipping ``^``)
+    compound: bool = False  # ``% HAVE *``: coded between the members of a compound actor
 
     def words(self) -> frozenset[str]:
         """Every word of every slot alternative (``"did n't"`` gives ``did`` and ``n't``)."""

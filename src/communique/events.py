@@ -116,6 +116,7 @@ class VerbMatch:
     negation: bool = False  # the pattern itself matched the negation ("didn't clash over")
     reverse: str | None = None  # a paired code's event from the target back to the source
     target: tuple[str, int] | None = None  # the pattern's ``+``: the actor after this word
+    compound: bool = False  # the pattern's ``%``: coded between a compound actor's members
 
 
 # ---------------------------------------------------------------- verb and pattern matching
@@ -303,7 +304,7 @@ def match_verb(verb: Token, res: CoderResources) -> VerbMatch | None:
         rule = f"pattern {pattern.id}"
         return VerbMatch(
             verb, pattern.code, rule, specific=True, user=pattern.user, negation=negation,
-            reverse=pattern.reverse, target=pattern.target,
+            reverse=pattern.reverse, target=pattern.target, compound=pattern.compound,
         )  # fmt: skip
     noun = _noun_event(verb, rules)
     if noun is not None:
@@ -732,11 +733,23 @@ def _candidates(
     needs_target = res.ontology.describe(code).plover_type in rules.requires_target
     if not sources and source.unread:
         return
-    for s, t in _pairs(sources, targets, code, rules):
+    members = _compound(match, sources, targets)
+    for s, t in members or _pairs(sources, targets, code, rules):
         if t is not None or not needs_target:
             yield _Candidate(match, code, s, t, source.inherited, intent)
         if match.reverse and targets and s is not None and t is not None and code == match.code:
             yield _reverse(match, s, t, inherited=source.inherited)
+
+
+def _compound(
+    match: VerbMatch, sources: Sequence[Mention], targets: Sequence[Mention]
+) -> list[tuple[Mention | None, Mention | None]]:
+    """ "Gondor and Osgiliath have delayed their meeting" (``% HAVE *``): each member of the
+    compound towards each other one; empty without a ``%`` pattern or a compound."""
+    members = list(sources) if len(sources) > 1 else list(targets)
+    if not match.compound or len(members) < 2:
+        return []
+    return [(s, t) for s in members for t in members if s.actor.code != t.actor.code]
 
 
 def _reverse(match: VerbMatch, source: Mention, target: Mention, *, inherited: bool) -> _Candidate:

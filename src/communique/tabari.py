@@ -988,7 +988,9 @@ def _parse_pattern(
     slots = (tuple(tuple(s) for s in pre), tuple(tuple(s) for s in post))
     pattern = VerbPattern(block.name, pid, code, slots[0], slots[1], comment)
     if notes.strict:
-        pattern = replace(pattern, reverse=second_code(raw), target=target_marker(post_text))
+        compound = "%" in text.split()  # "% HAVE * [191]": among the compound's members
+        reverse, target = second_code(raw), target_marker(post_text)
+        pattern = replace(pattern, reverse=reverse, target=target, compound=compound)
     return TabariPattern(pattern, raw, number)
 
 
