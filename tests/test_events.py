@@ -310,6 +310,12 @@ CRITICIZE
 CELEBRATE
 - * EID AT ^ WITH + [043]
 
+--- CORDON [1721] ---
+CORDON_OFF {CORDONED_OFF CORDONS_OFF}
+
+--- WARN [160] ---
+WARN
+
 --- DELAY [120] ---
 DELAY
 - % HAVE * [191]
@@ -385,3 +391,11 @@ def test_lists_share_the_sector_and_appositions_in_lists(petr: Resources) -> Non
     listed = "Gondor, the Shire, Arnor and Bree restored ties with Lorien."
     sources = {s for s, _, _, _ in _triples(listed, petr)}
     assert sources == {"GON", "FRO", "BIL", "SAM", "ARN", "BRE"}  # "the Shire": an apposition
+
+
+def test_forms_index_finds_verbs_the_lemmatiser_misses(petr: Resources) -> None:
+    """ "cordoned" is lemmatised "cordone": the entry listing the form still codes it."""
+    entries = petr.coder.forms.get("cordoned", ())
+    assert [(e.lemma, e.words, e.code) for e in entries] == [("cordon", ("cordon", "off"), "1721")]
+    text = "Arnor warned of Gondor."  # no other target: the object of "of"
+    assert _triples(text, petr) == [("ARN", "GON", "160", "warn")]

@@ -92,6 +92,7 @@ class CoderResources:
     verbs: VerbDictionary
     rules: CodingRules
     patterns: Mapping[str, tuple[CompiledPattern, ...]]  # verbs' patterns, compiled
+    forms: Mapping[str, tuple[VerbEntry, ...]] = field(default_factory=dict)  # by first word
     # (name, code) -> the further actors a several-code name stands for ("the shire", "FRO")
     co_actors: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
 
@@ -103,7 +104,18 @@ def load_coder_resources(*, verbs: VerbDictionary | None = None) -> CoderResourc
         verbs=verbs,
         rules=load_coding_rules(),
         patterns=compile_patterns(verbs),
+        forms=forms_index(verbs),
     )
+
+
+def forms_index(verbs: VerbDictionary) -> dict[str, tuple[VerbEntry, ...]]:
+    """Entries by the first word of each of their listed forms ("cordoned" -> CORDON_OFF)."""
+    index: dict[str, list[VerbEntry]] = {}
+    for entries in verbs.verbs_by_lemma.values():
+        for entry in entries:
+            for first in dict.fromkeys(form.split(" ")[0] for form in entry.forms):
+                index.setdefault(first, []).append(entry)
+    return {word: tuple(found) for word, found in index.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,10 +304,17 @@ def _longest_known(words: Sequence[str], table: Mapping[str, str]) -> str | None
     return None
 
 
+def _listed(verb: Token, res: CoderResources) -> tuple[VerbEntry, ...]:
+    """The entries of the verb's lemma; when it has none, those listing the word among their
+    forms ("cordoned", lemmatised "cordone": ``CORDON_OFF {+CORDONED_OFF}``)."""
+    found = res.verbs.verbs_by_lemma.get(verb.lemma_.lower(), ())
+    return found or res.forms.get(verb.lower_, ())
+
+
 def match_verb(verb: Token, res: CoderResources) -> VerbMatch | None:
     """The most specific pattern of any fitting verb block, else the verb's or block's code."""
     verbs, rules = res.verbs, res.rules
-    entries = _fitting_entries(verb, verbs.verbs_by_lemma.get(verb.lemma_.lower(), ()))
+    entries = _fitting_entries(verb, _listed(verb, res))
     blocks = dict.fromkeys(e.block for e in entries)
     patterns = [p for b in blocks for p in res.patterns.get(b, ())]
     pattern = _best_pattern(patterns, _pre_context(verb), _post_context(verb, rules))
@@ -524,16 +543,17 @@ def _place_target(
     verb: Token, mentions: Mapping[int, Mention], rules: CodingRules, sources: Sequence[Mention]
 ) -> tuple[Mention, ...]:
     """ "criticized the closure of guest houses *in Bree*": with no other target, an actor
-    named in a location phrase of the verb or of its objects (PETRARCH's reading), unless it
-    could be the source's own country ("*protesters* marched in Cairo": a source without a
-    country is taken to be the place's)."""
+    named in a location or ``of`` phrase of the verb or of its objects (PETRARCH's reading),
+    unless it could be the source's own country ("*protesters* marched in Cairo": a source
+    without a country is taken to be the place's)."""
     if not sources or any(m.actor.country is None for m in sources):
         return ()
     taken = {m.actor.code for m in sources} | {m.actor.country or "" for m in sources}
     heads = [verb, *(c for c in verb.children if c.i > verb.i and c.dep_ in rules.post_deps)]
     for head in heads:
         inside = head.children if head.i == verb.i else head.subtree
-        for tok in (t for t in inside if t.dep_ == "prep" and t.lower_ in rules.location_preps):
+        preps = rules.location_preps | {"of"}  # "warned *of* the Prince of Dol Amroth"
+        for tok in (t for t in inside if t.dep_ == "prep" and t.lower_ in preps):
             found = [m for m in _mentions_of(_pobjs(tok), mentions) if _other(m, taken)]
             if found:
                 return tuple(found)
