@@ -365,6 +365,8 @@ def _triples(text: str, res: Resources) -> list[tuple[str, str | None, str, str]
          [("ARN", "BRE", "121", "criticize")]),
         # the pattern's "+" names the target: the actor after "with", not the place after "at"
         ("Arnor celebrated Eid at Bree with Gondor.", [("ARN", "GON", "043", EID)]),
+        # the phrase, not the country inside it
+        ("Arnor restored ties with the Gondor government.", [("ARN", "GONGOV", "064", "restore")]),
         # "%": coded between the members of the compound
         ("Arnor and Gondor have delayed their meeting.",
          [("ARN", "GON", "191", DELAYED), ("GON", "ARN", "191", DELAYED)]),

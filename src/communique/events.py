@@ -529,7 +529,7 @@ def find_target(
         return tuple(countried)
     for head in heads:
         inside = [t for t in head.subtree if t.i != head.i and not _is_place_object(t, rules)]
-        inner = [t for t in inside if t.i in mentions and _other(mentions[t.i], taken)]
+        inner = _outermost([t for t in inside if t.i in mentions], mentions, taken)
         if inner:  # "ties between *Gondor and Osgiliath*": the first actor and its conjuncts
             return tuple(
                 m for m in _mentions_of(_conjuncts(inner[0]), mentions) if _other(m, taken)
@@ -562,6 +562,20 @@ def _place_target(
 
 def _pobjs(prep: Token) -> list[Token]:
     return [t for c in prep.children if c.dep_ == "pobj" for t in _conjuncts(c)]
+
+
+def _outermost(
+    tokens: Sequence[Token], mentions: Mapping[int, Mention], taken: set[str]
+) -> list[Token]:
+    """The tokens of country actors, less those inside another's phrase ("the *Gondor* main
+    opposition group": the group, GONMOP, not Gondor)."""
+    spans = [mentions[t.i].span for t in tokens]
+    return [
+        t
+        for t, span in zip(tokens, spans, strict=True)
+        if _other(mentions[t.i], taken)
+        and not any(o != span and o.start <= span.start and span.end <= o.end for o in spans)
+    ]
 
 
 def _other(mention: Mention, taken: set[str]) -> bool:
