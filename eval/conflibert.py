@@ -63,7 +63,7 @@ def quad_label_of(event: Event | None) -> int:
     """The earlier derivation: the QuadClass, with root 01 and no event as 0."""
     if event is None or event.cameo.startswith("01"):
         return 0
-    return event.quad_class
+    return event.quad_class or 0  # 0 also for a user code outside the CAMEO roots
 
 
 def _macro_f1(confusion: Counter[tuple[int, int]]) -> float:

@@ -39,7 +39,7 @@ def event(
     sentence: str | None = None,
 ) -> Event:
     """One report; ``at`` is the sentence's offset (one event per sentence)."""
-    entry = ontology().get(cameo)
+    entry = ontology().describe(cameo)  # a user code ("903") too
     text = sentence or f"{source} did {entry.name} to {target}."
     return Event(
         doc_id=doc_id,

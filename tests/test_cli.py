@@ -212,7 +212,8 @@ def test_code_with_user_dictionaries(runner: CliRunner, user_files: dict[str, Pa
     doc = user_files["verbs.txt"].parent / "doc.txt"
     doc.write_text(
         "Ada Quill scribbled a ledger for Grimbold on Monday.\n\n"
-        "Border wardens from Zorgland condemned Tanzania.\n"
+        "Border wardens from Zorgland condemned Tanzania.\n\n"
+        "Ada Quill scribbled a zebra for Grimbold on Tuesday.\n"
     )
     files = ["--actors", str(user_files["actors.yaml"]), "--actors", str(user_files["roles.txt"])]
     files += ["--agents", str(user_files["agents.csv"]), "--verbs", str(user_files["verbs.txt"])]
@@ -225,8 +226,13 @@ def test_code_with_user_dictionaries(runner: CliRunner, user_files: dict[str, Pa
     assert rows == [
         ("ZRGGOV", "QRXREB", "0311", "pattern verbs.txt:7"),  # Ada Quill in 2021; Grimbold
         ("ZRGMIL", "TZA", "111", "verb BLAME:condemn"),  # "border wardens" from agents.csv
+        ("ZRGGOV", "QRXREB", "903", "pattern verbs.txt:8"),  # the user's own (WEIS) code
     ]
-    warning = f"warning: {user_files['verbs.txt']}:8: pattern code 903 is not a CAMEO code"
+    user_code = _lines(result.stdout)[-1]
+    assert (user_code["cameo_name"], user_code["goldstein"], user_code["quad_class"]) == (
+        "user code", None, None,
+    )  # fmt: skip
+    warning = f"warning: {user_files['verbs.txt']}:8: pattern code 903 is not a CAMEO code;"
     assert warning in result.stderr
 
 

@@ -332,28 +332,32 @@ def test_tabari_actors_replace_the_packaged_when_asked(tmp_path: Path, kb: Actor
     assert "tehran" in kept.kb.by_name
 
 
-def test_user_verbs_first_and_cameo_only(tmp_path: Path, verbs: VerbDictionary) -> None:
+def test_user_verbs_first_and_user_codes_kept(tmp_path: Path, verbs: VerbDictionary) -> None:
     text = (
         "--- SCRIBBLE [---] ---\nSCRIBBLE\nMEET [1717]\n"
-        "- * LEDGER [0311]\n- * ZEBRA [903]\n- * TREATY [1049]\n"
+        "- * LEDGER [0311]\n- * ZEBRA [903]\n- * TREATY [174K]\n- * QUILL [903]\n- * INK [def]\n"
     )
     path = _file(tmp_path, "mine.verbs", text)
     extra, notes = read_user_verbs(path, known_codes=load_ontology().codes)
+    tail = "events get it as written (no Goldstein score, no PLOVER type)"
     assert notes == [
-        f"{path}:3: verb code 1717 is not a CAMEO code; its parent 171 is used",
-        f"{path}:5: pattern code 903 is not a CAMEO code; ignored",
-        f"{path}:6: pattern code 1049 is not a CAMEO code; its parent 104 is used",
+        f"{path}:8: SCRIBBLE:5: [def] is not an event code; pattern ignored",
+        f"{path}:3: verb code 1717 is not a CAMEO code; {tail}",
+        f"{path}:5: pattern code 903 is not a CAMEO code; {tail}",  # once per code
+        f"{path}:6: pattern code 174K is not a CAMEO code; {tail}",
     ]
     block = "mine.verbs:SCRIBBLE"
     assert extra.block_codes == {block: None}
     patterns = extra.patterns_by_block[block]
     assert [(p.id, p.code, p.post) for p in patterns] == [
         ("mine.verbs:4", "0311", (("ledger",),)),
-        ("mine.verbs:6", "104", (("treaty",),)),
+        ("mine.verbs:5", "903", (("zebra",),)),
+        ("mine.verbs:6", "174K", (("treaty",),)),
+        ("mine.verbs:7", "903", (("quill",),)),
     ]
     merged = merge_verb_dictionary(verbs, extra)
     meet = merged.verbs_by_lemma["meet"]
-    assert (meet[0].block, meet[0].code) == (block, "171")
+    assert (meet[0].block, meet[0].code) == (block, "1717")
     assert meet[1:] == verbs.verbs_by_lemma["meet"]
     assert merged.patterns_by_block["MEET_PEOPLE"] == verbs.patterns_by_block["MEET_PEOPLE"]
     assert merged.block_codes["MEET_PEOPLE"] == "040" and merged.block_codes[block] is None

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
 
+from communique.config import Config
 from communique.model import Document, Event
-from communique.pipeline import Resources, code_document
+from communique.ontology import load_ontology
+from communique.pipeline import Resources, code_document, user_coder_resources
+from communique.user_dictionaries import load_user_dictionaries, with_user_actors
 
 PUBLISHED = date(2024, 3, 15)  # a Friday
 
@@ -388,3 +392,138 @@ def test_background_clause_is_less_confident(resources: Resources) -> None:
         resources,
     )
     assert [(e.cameo, e.confidence) for e in events] == [("032", 0.45), ("191", 0.25)]
+
+
+# ---------------------------------------------------------------- PETRARCH user dictionaries
+
+USER_ACTORS = """\
+ARNOR [ARN]
+GONDOR [GON]
+BREE [BRE]
+THE_SHIRE [FRO/BIL/SAM]
+LORIEN [ELR/GAL]
+"""
+USER_VERBS = """\
+&NEGAUX
++DID N'T
++WILL NOT
+
+&TIETYPES
++MILITARY
++ECONOMIC
+
+--- RESTORE [064] ---
+RESTORE
+
+--- ABANDON [345] ---
+ABANDON
+- * NEW_&TIETYPES_RELATIONS [903]
+
+--- DEPART [032:033] ---
+DEPART
+
+--- CLASH [223] ---
+CLASH
+- &NEGAUX * OVER [904]
+
+--- SNUB [121] ---
+SNUB
+
+--- CRITICIZE [121] ---
+CRITICIZE
+
+--- CELEBRATE [181] ---
+CELEBRATE
+- * EID AT ^ WITH + [043]
+
+--- CORDON [1721] ---
+CORDON_OFF {CORDONED_OFF CORDONS_OFF}
+
+--- WARN [160] ---
+WARN
+
+--- DELAY [120] ---
+DELAY
+- % HAVE * [191]
+"""
+EID = str(USER_VERBS.splitlines().index("- * EID AT ^ WITH + [043]") + 1)
+DELAYED = str(USER_VERBS.splitlines().index("- % HAVE * [191]") + 1)
+
+
+@pytest.fixture(scope="module")
+def petr(resources: Resources, tmp_path_factory: pytest.TempPathFactory) -> Resources:
+    """The session's resources with a PETRARCH actor and verb file instead of the packaged."""
+    folder = tmp_path_factory.mktemp("petr")
+    (folder / "a.txt").write_text(USER_ACTORS, encoding="utf-8")
+    (folder / "v.txt").write_text(USER_VERBS, encoding="utf-8")
+    config = Config(
+        actor_files=(folder / "a.txt",), verb_files=(folder / "v.txt",), packaged_dictionaries=False
+    )
+    user = load_user_dictionaries(config, known_codes=load_ontology().codes)
+    actors = with_user_actors(resources.actors, user)
+    return replace(resources, actors=actors, coder=user_coder_resources(user))
+
+
+def _triples(text: str, res: Resources) -> list[tuple[str, str | None, str, str]]:
+    return [
+        (e.source.code, e.target.code if e.target else None, e.cameo, e.rule.split(":")[-1])
+        for e in _code(text, res)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a user code (WEIS 903) as written; "_" joins words that must be consecutive
+        ("Arnor abandoned new economic relations with Gondor.", [("ARN", "GON", "903", "14")]),
+        ("Arnor abandoned new global economic relations with Gondor.",
+         [("ARN", "GON", "345", "abandon")]),
+        # a user code is not rewritten by modality: "will restore" stays 064
+        ("Arnor will restore ties with Gondor.", [("ARN", "GON", "064", "restore")]),
+        # a paired code [032:033]: the target's event back to the source
+        ("Arnor departed for Gondor.",
+         [("ARN", "GON", "032", "depart"), ("GON", "ARN", "033", "depart +reverse")]),
+        # a pattern that matches the negation codes the negated verb; a bare negation is no event
+        ("Arnor didn't clash over Gondor.", [("ARN", "GON", "904", "21")]),
+        ("Arnor did not snub Gondor.", []),
+        # no other target: an actor in a location phrase
+        ("Arnor criticized the closure of guest houses in Bree.",
+         [("ARN", "BRE", "121", "criticize")]),
+        # the pattern's "+" names the target: the actor after "with", not the place after "at"
+        ("Arnor celebrated Eid at Bree with Gondor.", [("ARN", "GON", "043", EID)]),
+        # the phrase, not the country inside it
+        ("Arnor restored ties with the Gondor government.", [("ARN", "GONGOV", "064", "restore")]),
+        # "%": coded between the members of the compound
+        ("Arnor and Gondor have delayed their meeting.",
+         [("ARN", "GON", "191", DELAYED), ("GON", "ARN", "191", DELAYED)]),
+    ],
+)  # fmt: skip
+def test_petrarch_semantics(
+    sentence: str, expected: list[tuple[str, str | None, str, str]], petr: Resources
+) -> None:
+    assert _triples(sentence, petr) == expected
+
+
+def test_several_code_actors_code_for_each(petr: Resources) -> None:
+    """ "The Shire" [FRO/BIL/SAM] and "Lorien" [ELR/GAL]: one event per pair."""
+    found = {(s, t) for s, t, code, _ in _triples("The Shire restored ties with Lorien.", petr)}
+    assert found == {(s, t) for s in ("FRO", "BIL", "SAM") for t in ("ELR", "GAL")}
+    [event] = _code("Arnor departed for Gondor.", petr)[:1]  # a CAMEO code: CAMEO's facts
+    cameo = load_ontology().get("032")
+    assert (event.cameo_name, event.goldstein, event.quad_class) == (cameo.name, 4.5, 1)
+
+
+def test_lists_share_the_sector_and_appositions_in_lists(petr: Resources) -> None:
+    text = "The ambassadors of Arnor and Gondor restored ties with Bree."
+    assert {(s, t) for s, t, _, _ in _triples(text, petr)} == {("ARNGOV", "BRE"), ("GONGOV", "BRE")}
+    listed = "Gondor, the Shire, Arnor and Bree restored ties with Lorien."
+    sources = {s for s, _, _, _ in _triples(listed, petr)}
+    assert sources == {"GON", "FRO", "BIL", "SAM", "ARN", "BRE"}  # "the Shire": an apposition
+
+
+def test_forms_index_finds_verbs_the_lemmatiser_misses(petr: Resources) -> None:
+    """ "cordoned" is lemmatised "cordone": the entry listing the form still codes it."""
+    entries = petr.coder.forms.get("cordoned", ())
+    assert [(e.lemma, e.words, e.code) for e in entries] == [("cordon", ("cordon", "off"), "1721")]
+    text = "Arnor warned of Gondor."  # no other target: the object of "of"
+    assert _triples(text, petr) == [("ARN", "GON", "160", "warn")]

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from communique import analytics
 from communique.export import (
     GDELT_COLUMNS,
     export_events,
@@ -238,3 +239,47 @@ def test_csv_from_before_schema_3_imports(store: Store, tmp_path: Path) -> None:
         imported = fresh.events(EventFilter())
     assert len(imported) == 6
     assert {r["location_admin1"] for r in imported} == {None}
+
+
+def test_user_codes_are_stored_exported_and_queried(tmp_path: Path) -> None:
+    """A user verb dictionary's non-CAMEO codes: as written, no Goldstein, no PLOVER type."""
+    day = date(2024, 2, 1)
+    weis = f.event("u1", "CHN", "IRN", "903", day)  # WEIS: outside the CAMEO roots
+    coerce = f.event("u1", "RUS", "UKR", "1717", day, at=40)  # under CAMEO root 17
+    assert (weis.cameo_name, weis.goldstein, weis.quad_class, weis.plover_type) == (
+        "user code", None, None, None,
+    )  # fmt: skip
+    assert (coerce.goldstein, coerce.quad_class) == (None, 4)
+    with open_store(tmp_path / "u.duckdb") as st:
+        st.save(f.result("u1", [weis, coerce]))
+        st.recluster()
+        [stored] = st.events(EventFilter(cameo="903", cameo_exact=True))
+        assert (stored["cameo_name"], stored["goldstein"], stored["quad_class"]) == (
+            "user code", None, None,
+        )  # fmt: skip
+        assert [r["cameo"] for r in st.events(EventFilter(quad_class=4))] == ["1717"]
+        [bucket] = analytics.dyad_timeline(st, "CHN", "IRN", by="month")
+        assert (bucket.events, bucket.goldstein_mean, bucket.goldstein_sum) == (1, None, None)
+        codes = analytics.top_event_types(st, level="code")
+        assert [(r.key, r.name, r.goldstein_mean) for r in codes] == [
+            ("1717", None, None), ("903", None, None),
+        ]  # fmt: skip
+        gdelt = {r["EventCode"]: r for r in _gdelt(st, tmp_path)}
+        assert [gdelt["903"][k] for k in ("EventBaseCode", "QuadClass", "GoldsteinScale")] == [
+            "903", "", "",
+        ]  # fmt: skip
+        assert gdelt["1717"]["QuadClass"] == "4"
+        export_events(st, tmp_path / "u.jsonl", fmt="plover")
+        for fmt, name in (("csv", "u.csv"), ("parquet", "pq"), ("plover", "u.jsonl")):
+            if fmt != "plover":
+                export_events(st, tmp_path / name, fmt=fmt)  # type: ignore[arg-type]
+            with open_store(tmp_path / f"{fmt}.duckdb") as fresh:
+                assert import_events(fresh, tmp_path / name, fmt=fmt) == 2  # type: ignore[arg-type]
+                fresh.recluster()
+                assert _snapshot(fresh) == _snapshot(st)
+    records = [json.loads(x) for x in (tmp_path / "u.jsonl").read_text("utf-8").splitlines()]
+    record = next(r for r in records if r["cameo"]["code"] == "903")
+    assert (record["event_type"], record["mode"], record["context"]) == (None, None, [])
+    assert record["cameo"] == {
+        "code": "903", "name": "user code", "goldstein": None, "quad_class": None,
+    }  # fmt: skip

@@ -104,3 +104,29 @@ def test_each_call_reads_afresh() -> None:
     first, second = load_ontology(), load_ontology()
     assert first is not second
     assert first.codes == second.codes
+
+
+@pytest.mark.parametrize(
+    ("code", "quad"), [("903", None), ("223", None), ("1717", 4), ("174K", 4), ("095", 2)]
+)
+def test_user_codes_are_described_as_written(onto: Ontology, code: str, quad: int | None) -> None:
+    info = onto.describe(code)
+    assert (info.code, info.name, info.goldstein, info.quad_class) == (
+        code,
+        "user code",
+        None,
+        quad,
+    )
+    assert (info.plover_type, info.plover_mode, info.cameo) == (None, None, False)
+
+
+def test_cameo_codes_are_described_from_the_ontology(onto: Ontology) -> None:
+    info = onto.describe("042")
+    assert (info.name, info.goldstein, info.quad_class, info.cameo) == (
+        "Make a visit",
+        1.9,
+        1,
+        True,
+    )
+    with pytest.raises(KeyError, match="'ZZ9'"):
+        onto.describe("ZZ9")

@@ -18,6 +18,7 @@ from communique.tabari import (
     read_tabari_actors,
     read_tabari_agents,
     read_tabari_verbs,
+    target_marker,
 )
 from tests.conftest import REPO
 
@@ -86,17 +87,20 @@ def test_actor_file_records(tmp_path: Path) -> None:
     assert boris.names == ("boris yeltsin", "president boris yeltsin")  # codeless lines share
     assert boris.code_on(date(1995, 1, 1)) == "RUSGOV"
     assert (shire.code_on(None), isildur.roles) == ("FRO", ())
+    assert shire.roles == (Role("FRO", None, None, also=("BIL", "SAM")),)
 
 
 def test_actor_notes(tmp_path: Path) -> None:
     parsed = parse_tabari_actors(_write(tmp_path, "a.txt", ACTORS))
     warnings = [(n.line, n.detail) for n in parsed.notes if n.severity == "warning"]
     assert warnings == [
-        (18, "[FRO/BIL/SAM]: several codes; only the first, FRO, is used"),
         (19, "[+++]: '+++' is not a code"),
     ]
-    (merged,) = [n for n in parsed.notes if n.severity == "info"]
+    merged, several = [n for n in parsed.notes if n.severity == "info"]
     assert merged.line == 16
+    assert (several.line, several.detail) == (
+        18, "[FRO/BIL/SAM]: several codes; FRO is the actor's, the others code its events",
+    )  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -236,8 +240,15 @@ def test_verb_file(tmp_path: Path) -> None:
         "RESTORE:1": (17, "064:065", (), (("diplomatic",),)),
         "RESTORE:3": (19, "0311", (), (kinds, ("ties",))),
         "RESTORE:4": (20, "083", (("inching",), (*kinds, "closer")), ()),
-        "RESTORE:5": (21, "111", (), (("demand",), ("geneva", "genevas"), ("conventions",))),
+        # "_" joins: one slot of consecutive words
+        "RESTORE:5": (
+            21,
+            "111",
+            (),
+            (("demand geneva conventions", "demand genevas conventions"),),
+        ),
     }
+    assert [p.pattern.reverse for p in restore.patterns] == ["065", None, None, None]  # [064:065]
     assert restore.patterns[0].pattern.comment == "a comment"
     assert (lash.name, lash.code, [v.entry.words for v in lash.verbs]) == (
         "LASH_OUT",
@@ -298,3 +309,16 @@ def test_build_reproduces_the_packaged_files(tmp_path: Path) -> None:
     data = REPO / "src" / "communique" / "data"
     for name in ("verbs.jsonl", "actors.jsonl", "agents.jsonl", "README.md"):
         assert (tmp_path / name).read_bytes() == (data / name).read_bytes(), name
+
+
+@pytest.mark.parametrize(
+    ("post", "marker"),
+    [
+        (" EID AT ^ WITH + ", ("with", 0)),
+        (" AT ^ + ", ("at", 1)),
+        (" + ", ("", 0)),
+        (" TIES ", None),
+    ],
+)
+def test_target_marker(post: str, marker: tuple[str, int] | None) -> None:
+    assert target_marker(post) == marker

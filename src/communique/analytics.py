@@ -70,8 +70,8 @@ class TimelineBucket:
     quad2: int
     quad3: int
     quad4: int
-    goldstein_mean: float
-    goldstein_sum: float
+    goldstein_mean: float | None  # None: only user codes (no Goldstein score) in the period
+    goldstein_sum: float | None
     filter: EventFilter
 
 
@@ -82,7 +82,7 @@ class Ranked:
     key: str
     name: str | None
     events: int
-    goldstein_mean: float
+    goldstein_mean: float | None  # None: only user codes (no Goldstein score)
     filter: EventFilter
 
 
@@ -91,7 +91,7 @@ class MatrixCell:
     source: str
     target: str
     events: int
-    goldstein_mean: float
+    goldstein_mean: float | None
     filter: EventFilter
 
 
@@ -166,6 +166,11 @@ def dyad_timeline(
     return [_bucket(row, by, dyad) for row in rows]
 
 
+def _optional_float(value: Any) -> float | None:
+    """A SQL aggregate of Goldstein scores: NULL when every event has a user code."""
+    return None if value is None else float(value)
+
+
 def _bucket(row: tuple[Any, ...], by: Period, dyad: EventFilter) -> TimelineBucket:
     start: date = row[0]
     end = period_end(start, by)
@@ -177,8 +182,8 @@ def _bucket(row: tuple[Any, ...], by: Period, dyad: EventFilter) -> TimelineBuck
         quad2=int(row[3]),
         quad3=int(row[4]),
         quad4=int(row[5]),
-        goldstein_mean=float(row[6]),
-        goldstein_sum=float(row[7]),
+        goldstein_mean=_optional_float(row[6]),
+        goldstein_sum=_optional_float(row[7]),
         filter=_clip(dyad, start, end),
     )
 
@@ -232,7 +237,7 @@ def top_actors(
     for key, n, mean in rows:
         side = {"source": key} if role != "target" else {"target": key}
         drill = replace(base, **side, undirected=role == "either", actor_exact=exact)
-        ranked.append(Ranked(str(key), None, int(n), float(mean), drill))
+        ranked.append(Ranked(str(key), None, int(n), _optional_float(mean), drill))
     return ranked
 
 
@@ -261,8 +266,8 @@ def top_event_types(
     names = {code: entry.name for code, entry in load_ontology().codes.items()}
     rows = store.connection.execute(sql, [*params, limit]).fetchall()
     return [
-        Ranked(str(k), names.get(str(k)) if level != "plover" else None, int(n), float(mean),
-               _type_filter(base, level, str(k)))
+        Ranked(str(k), names.get(str(k)) if level != "plover" else None, int(n),
+               _optional_float(mean), _type_filter(base, level, str(k)))
         for k, n, mean in rows
     ]  # fmt: skip
 
@@ -289,7 +294,7 @@ def goldstein_matrix(
     sql += " GROUP BY ALL HAVING count(*) >= ? ORDER BY 1, 2"
     rows = store.connection.execute(sql, [*params, min_events]).fetchall()
     return [
-        MatrixCell(str(s), str(t), int(n), float(mean), replace(base, source=s, target=t))
+        MatrixCell(str(s), str(t), int(n), _optional_float(mean), replace(base, source=s, target=t))
         for s, t, n, mean in rows
     ]
 

@@ -51,6 +51,8 @@ class VerbEntry:
     words: tuple[str, ...]
     forms: tuple[str, ...]
     code: str | None
+    user: bool = False  # from a user's verb dictionary: its code is coded as written
+    reverse: str | None = None  # ``[032:033]``: the target's event towards the source (033)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +65,15 @@ class VerbPattern:
     pre: tuple[tuple[str, ...], ...]
     post: tuple[tuple[str, ...], ...]
     comment: str
+    user: bool = False  # from a user's verb dictionary: its code is coded as written
+    reverse: str | None = None  # ``[032:033]``: the target's event towards the source (033)
+    target: tuple[str, int] | None = None  # ``WITH +``: the actor after "with" (skipping ``^``)
+    compound: bool = False  # ``% HAVE *``: coded between the members of a compound actor
+
+    def words(self) -> frozenset[str]:
+        """Every word of every slot alternative (``"did n't"`` gives ``did`` and ``n't``)."""
+        slots = (*self.pre, *self.post)
+        return frozenset(w for slot in slots for alt in slot for w in alt.split(" "))
 
 
 @dataclass(frozen=True)
@@ -142,6 +153,7 @@ class Role:
     code: str
     start: date | None
     end: date | None
+    also: tuple[str, ...] = ()  # ``[FRO/BIL/SAM]``: the other actors the name stands for
 
     @property
     def dated(self) -> bool:

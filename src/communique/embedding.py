@@ -277,7 +277,7 @@ def _event(
 def _restated(event: Event, body: Sequence[Event]) -> bool:
     """A headline event the body reports too (same QuadClass between the same countries)."""
 
-    def happening(e: Event) -> tuple[int, frozenset[str | None]]:
+    def happening(e: Event) -> tuple[int | None, frozenset[str | None]]:
         return e.quad_class, frozenset({e.source.country, e.target.country if e.target else None})
 
     return any(happening(event) == happening(b) for b in body)

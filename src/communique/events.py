@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from importlib import resources
 
 from spacy.tokens import Doc, Token
@@ -101,6 +101,9 @@ class CoderResources:
     verbs: VerbDictionary
     rules: CodingRules
     patterns: Mapping[str, tuple[CompiledPattern, ...]]  # verbs' patterns, compiled
+    forms: Mapping[str, tuple[VerbEntry, ...]] = field(default_factory=dict)  # by first word
+    # (name, code) -> the further actors a several-code name stands for ("the shire", "FRO")
+    co_actors: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
 
 
 def load_coder_resources(*, verbs: VerbDictionary | None = None) -> CoderResources:
@@ -110,7 +113,18 @@ def load_coder_resources(*, verbs: VerbDictionary | None = None) -> CoderResourc
         verbs=verbs,
         rules=load_coding_rules(),
         patterns=compile_patterns(verbs),
+        forms=forms_index(verbs),
     )
+
+
+def forms_index(verbs: VerbDictionary) -> dict[str, tuple[VerbEntry, ...]]:
+    """Entries by the first word of each of their listed forms ("cordoned" -> CORDON_OFF)."""
+    index: dict[str, list[VerbEntry]] = {}
+    for entries in verbs.verbs_by_lemma.values():
+        for entry in entries:
+            for first in dict.fromkeys(form.split(" ")[0] for form in entry.forms):
+                index.setdefault(first, []).append(entry)
+    return {word: tuple(found) for word, found in index.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +133,11 @@ class VerbMatch:
     code: str
     rule: str
     specific: bool
+    user: bool = False  # a user dictionary's code: coded as written (no modality rewrites)
+    negation: bool = False  # the pattern itself matched the negation ("didn't clash over")
+    reverse: str | None = None  # a paired code's event from the target back to the source
+    target: tuple[str, int] | None = None  # the pattern's ``+``: the actor after this word
+    compound: bool = False  # the pattern's ``%``: coded between a compound actor's members
 
 
 # ---------------------------------------------------------------- verb and pattern matching
@@ -158,6 +177,9 @@ def _post_context(verb: Token, rules: CodingRules) -> list[frozenset[str]]:
     return [_word_set(t) for t in sorted(toks, key=lambda t: t.i)]
 
 
+_ADVERBIAL = frozenset({"advmod", "neg", "aux", "auxpass"})
+
+
 _TIME_ENTITIES = frozenset({"DATE", "TIME"})
 
 
@@ -170,7 +192,13 @@ def _is_when(child: Token) -> bool:
 
 
 def _pre_context(verb: Token) -> list[frozenset[str]]:
-    toks = [t for c in verb.children if c.i < verb.i and c.dep_ != "punct" for t in _core(c)]
+    """Phrase-level words before the verb: subject cores, adverbials and auxiliaries whole
+    ("most certainly really did not even ever *clash*"), and the verb that governs it from the
+    left ("*indicated* it would act")."""
+    left = [c for c in verb.children if c.i < verb.i and c.dep_ != "punct"]
+    toks = [t for c in left for t in (c.subtree if c.dep_ in _ADVERBIAL else _core(c))]
+    if verb.dep_ in _COMPLEMENTS and verb.head.i < verb.i:  # "*indicated* it would act now"
+        toks.append(verb.head)
     return [_word_set(t) for t in sorted(toks, key=lambda t: t.i)]
 
 
@@ -195,6 +223,11 @@ def _compile_slot(alternatives: Sequence[str]) -> _PatternSlot:
     return _PatternSlot(alternatives=split, firsts=frozenset(parts[0] for parts in split))
 
 
+def _words(slots: Sequence[Sequence[str]]) -> int:
+    """A pattern side's specificity: its words (a joined ``NEW_&TIES`` slot counts each)."""
+    return sum(min(len(alt.split(" ")) for alt in slot) for slot in slots if slot)
+
+
 def compile_patterns(verbs: VerbDictionary) -> dict[str, tuple[CompiledPattern, ...]]:
     """Patterns by block, their slots pre-split once at load time."""
     compiled: dict[str, tuple[CompiledPattern, ...]] = {}
@@ -204,7 +237,7 @@ def compile_patterns(verbs: VerbDictionary) -> dict[str, tuple[CompiledPattern, 
                 p,
                 tuple(map(_compile_slot, p.pre)),
                 tuple(map(_compile_slot, p.post)),
-                len(p.pre) + len(p.post),
+                _words(p.pre) + _words(p.post),
             )
             for p in patterns
         )
@@ -295,15 +328,27 @@ def _longest_known(words: Sequence[str], table: Mapping[str, str]) -> str | None
     return None
 
 
+def _listed(verb: Token, res: CoderResources) -> tuple[VerbEntry, ...]:
+    """The entries of the verb's lemma; when it has none, those listing the word among their
+    forms ("cordoned", lemmatised "cordone": ``CORDON_OFF {+CORDONED_OFF}``)."""
+    found = res.verbs.verbs_by_lemma.get(verb.lemma_.lower(), ())
+    return found or res.forms.get(verb.lower_, ())
+
+
 def match_verb(verb: Token, res: CoderResources) -> VerbMatch | None:
     """The most specific pattern of any fitting verb block, else the verb's or block's code."""
     verbs, rules = res.verbs, res.rules
-    entries = _fitting_entries(verb, verbs.verbs_by_lemma.get(verb.lemma_.lower(), ()))
+    entries = _fitting_entries(verb, _listed(verb, res))
     blocks = dict.fromkeys(e.block for e in entries)
     patterns = [p for b in blocks for p in res.patterns.get(b, ())]
     pattern = _best_pattern(patterns, _pre_context(verb), _post_context(verb, rules))
     if pattern is not None:
-        return VerbMatch(verb, pattern.code, f"pattern {pattern.id}", specific=True)
+        negation = not pattern.words().isdisjoint(rules.negation_words)
+        rule = f"pattern {pattern.id}"
+        return VerbMatch(
+            verb, pattern.code, rule, specific=True, user=pattern.user, negation=negation,
+            reverse=pattern.reverse, target=pattern.target, compound=pattern.compound,
+        )  # fmt: skip
     noun = _noun_event(verb, rules)
     if noun is not None:
         return noun
@@ -311,7 +356,9 @@ def match_verb(verb: Token, res: CoderResources) -> VerbMatch | None:
         code = entry.code or verbs.block_codes.get(entry.block)
         if code:
             rule = f"verb {entry.block}:{' '.join(entry.words)}"
-            return VerbMatch(verb, code, rule, specific=False)
+            return VerbMatch(
+                verb, code, rule, specific=False, user=entry.user, reverse=entry.reverse
+            )
     return None
 
 
@@ -432,13 +479,21 @@ class _Slot:
 
 
 def _conjuncts(tok: Token) -> list[Token]:
+    """The token and its conjuncts; an apposition that heads a coordination is a list member
+    ("Mordor, *the Shire*, Fornost and Bree")."""
     found = [tok]
-    stack = [c for c in tok.children if c.dep_ == "conj"]
+    stack = [c for c in tok.children if _list_member(c)]
     while stack:
         conj = stack.pop(0)
         found.append(conj)
-        stack.extend(c for c in conj.children if c.dep_ == "conj")
+        stack.extend(c for c in conj.children if _list_member(c))
     return found
+
+
+def _list_member(tok: Token) -> bool:
+    return tok.dep_ == "conj" or (
+        tok.dep_ == "appos" and any(c.dep_ == "conj" for c in tok.children)
+    )
 
 
 def _mentions_of(heads: Sequence[Token], mentions: Mapping[int, Mention]) -> tuple[Mention, ...]:
@@ -546,13 +601,58 @@ def find_target(
         return tuple(countried)
     for head in heads:
         inside = [t for t in head.subtree if t.i != head.i and not _is_place_object(t, rules)]
-        inner = [mentions[t.i] for t in inside if t.i in mentions]
-        inner = [m for m in inner if m.actor.country and m.actor.code not in taken]
-        if inner:
-            return (inner[0],)
+        inner = _outermost([t for t in inside if t.i in mentions], mentions, taken)
+        if inner:  # "ties between *Gondor and Osgiliath*": the first actor and its conjuncts
+            return tuple(
+                m for m in _mentions_of(_conjuncts(inner[0]), mentions) if _other(m, taken)
+            )
     if direct:
         return tuple(direct[:1])
     return _clause_subject(verb, mentions, taken)
+
+
+def _place_target(
+    verb: Token, mentions: Mapping[int, Mention], rules: CodingRules, sources: Sequence[Mention]
+) -> tuple[Mention, ...]:
+    """ "criticized the closure of guest houses *in Bree*": with no other target, an actor
+    named in a location or ``of`` phrase of the verb or of its objects (PETRARCH's reading),
+    unless it could be the source's own country ("*protesters* marched in Cairo": a source
+    without a country is taken to be the place's)."""
+    if not sources or any(m.actor.country is None for m in sources):
+        return ()
+    taken = {m.actor.code for m in sources} | {m.actor.country or "" for m in sources}
+    heads = [verb, *(c for c in verb.children if c.i > verb.i and c.dep_ in rules.post_deps)]
+    for head in heads:
+        inside = head.children if head.i == verb.i else head.subtree
+        preps = rules.location_preps | {"of"}  # "warned *of* the Prince of Dol Amroth"
+        for tok in (t for t in inside if t.dep_ == "prep" and t.lower_ in preps):
+            found = [m for m in _mentions_of(_pobjs(tok), mentions) if _other(m, taken)]
+            if found:
+                return tuple(found)
+    return ()
+
+
+def _pobjs(prep: Token) -> list[Token]:
+    return [t for c in prep.children if c.dep_ == "pobj" for t in _conjuncts(c)]
+
+
+def _outermost(
+    tokens: Sequence[Token], mentions: Mapping[int, Mention], taken: set[str]
+) -> list[Token]:
+    """The tokens of country actors, less those inside another's phrase ("the *Gondor* main
+    opposition group": the group, GONMOP, not Gondor)."""
+    spans = [mentions[t.i].span for t in tokens]
+    return [
+        t
+        for t, span in zip(tokens, spans, strict=True)
+        if _other(mentions[t.i], taken)
+        and not any(o != span and o.start <= span.start and span.end <= o.end for o in spans)
+    ]
+
+
+def _other(mention: Mention, taken: set[str]) -> bool:
+    """A country actor that is not one of the sources."""
+    return bool(mention.actor.country) and mention.actor.code not in taken
 
 
 def _own_sector(head: Token, mentions: Mapping[int, Mention]) -> bool:
@@ -764,12 +864,13 @@ def _candidates(
     match = _refusal(verb, res) or match_verb(verb, res) or _bare_obligation(verb, rules)
     if match is None or is_hypothetical(verb, rules) or _subsumed(verb, match, res):
         return
-    if is_negated(verb, rules):
-        rejection = negated_code(verb, match.code, rules)
+    rewrite = match.code in res.ontology and not match.user  # a user's code is as written
+    if is_negated(verb, rules) and not match.negation:
+        rejection = negated_code(verb, match.code, rules) if rewrite else None
         if rejection is None:
             return
         match = VerbMatch(verb, rejection, match.rule + " +negated", specific=match.specific)
-    obliged = _obligation(verb, match, mentions, res)
+    obliged = _obligation(verb, match, mentions, res) if rewrite else None
     if obliged is not None:
         yield from obliged
         return
@@ -778,24 +879,122 @@ def _candidates(
     source = find_source(verb, mentions, rules)
     sources = [m for m in source.mentions if m.actor.country or m.actor.agent]
     targets = (
-        _meeting_target(verb, mentions, res, sources)
+        _marked_target(verb, mentions, match.target)
+        or _meeting_target(verb, mentions, res, sources)
         or find_target(verb, mentions, rules, sources)
         or _complement_target(verb, mentions, rules, sources)
     )
     if not sources and not targets:
         targets = _passive_subject(verb, mentions)
-    intent = is_intent(verb, rules)
+    sources = _co_actors(_shared_agents(sources, mentions, verb.doc), res)
+    targets = tuple(_co_actors(_shared_agents(targets, mentions, verb.doc), res))
+    intent = rewrite and is_intent(verb, rules)
     code = intent_code(match.code, rules) if intent else match.code
     if intent and _conditional(verb, rules):  # "will boycott the vote unless ...": a threat
         threat = _mapped(match.code, rules.conditional_threat_codes)
         code = threat or code
         match = VerbMatch(verb, code, match.rule + " +conditional", specific=match.specific)
-    needs_target = res.ontology.get(code).plover_type in rules.requires_target
+    reciprocal = len(sources) > 1 and code[:2] in rules.reciprocal_roots
+    if not targets and not reciprocal:  # "Serbia and Kosovo signed ... in Brussels": each other
+        targets = _place_target(verb, mentions, rules, sources)
+    needs_target = res.ontology.describe(code).plover_type in rules.requires_target
     if not sources and source.unread:
         return
-    for s, t in _pairs(sources, targets, code, rules):
+    members = _compound(match, sources, targets)
+    for s, t in members or _pairs(sources, targets, code, rules):
         if t is not None or not needs_target:
             yield _Candidate(match, code, s, t, source.inherited, intent)
+        if match.reverse and targets and s is not None and t is not None and code == match.code:
+            yield _reverse(match, s, t, inherited=source.inherited)
+
+
+def _compound(
+    match: VerbMatch, sources: Sequence[Mention], targets: Sequence[Mention]
+) -> list[tuple[Mention | None, Mention | None]]:
+    """ "Gondor and Osgiliath have delayed their meeting" (``% HAVE *``): each member of the
+    compound towards each other one; empty without a ``%`` pattern or a compound."""
+    members = list(sources) if len(sources) > 1 else list(targets)
+    if not match.compound or len(members) < 2:
+        return []
+    return [(s, t) for s in members for t in members if s.actor.code != t.actor.code]
+
+
+def _reverse(match: VerbMatch, source: Mention, target: Mention, *, inherited: bool) -> _Candidate:
+    """ "X left for Y" coded ``[032:033]``: Y's event towards X (033), as the pair says."""
+    back = replace(match, code=match.reverse or match.code, rule=match.rule + " +reverse")
+    return _Candidate(back, back.code, target, source, inherited, intent=False)
+
+
+_OWNER_PREPS = frozenset({"of", "in", "from"})
+
+
+def _shared_agents(
+    found: Sequence[Mention], mentions: Mapping[int, Mention], doc: Doc
+) -> list[Mention]:
+    """ "The ambassadors of Arnor, Osgiliath and Gondor": the sector of a phrase whose country
+    is a list goes with every country of the list (ARNGOV, OSGGOV, GONGOV)."""
+    spans = {m.span for m in found}
+    heads = {m.span: doc[i] for i, m in mentions.items() if m.span in spans}
+    out: list[Mention] = []
+    for mention in found:
+        out.append(mention)
+        actor, head = mention.actor, heads.get(mention.span)
+        if head is None or not actor.agent or not actor.country:
+            continue
+        for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ in _OWNER_PREPS):
+            for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+                listed = _mentions_of(_conjuncts(pobj)[1:], mentions)
+                countries = [
+                    m.actor.country for m in listed if m.actor.country and not m.actor.agent
+                ]
+                out.extend(
+                    replace(mention, actor=replace(actor, country=c, code=c + actor.code[3:]))
+                    for c in countries
+                    if c != actor.country and len(actor.country) == 3
+                )
+    return out
+
+
+def _marked_target(
+    verb: Token, mentions: Mapping[int, Mention], marker: tuple[str, int] | None
+) -> tuple[Mention, ...]:
+    """ "celebrated Eid at Osgiliath *with Gondor*" (``* EID AT ^ WITH +``): the actor the
+    pattern's ``+`` points at, after its word and the ``^`` phrases it skips."""
+    if marker is None:
+        return ()
+    word, skips = marker
+    after = [t for t in verb.sent if t.i > verb.i]
+    if word:
+        anchor = next((t for t in after if t.lower_ == word), None)
+        if anchor is None:
+            return ()
+        after = [t for t in after if t.i > anchor.i]
+    found = list({m.span: m for t in after if (m := mentions.get(t.i)) is not None}.values())
+    return tuple(found[skips : skips + 1])
+
+
+def _co_actors(found: Sequence[Mention], res: CoderResources) -> list[Mention]:
+    """ "The Shire" coded ``[FRO/BIL/SAM]`` in a user actor file: one mention per actor."""
+    out: list[Mention] = []
+    for mention in found:
+        out.append(mention)
+        actor = mention.actor
+        country = actor.country or ""
+        for other in _co_codes(actor, res.co_actors):
+            code = other + actor.code[len(country) :]
+            out.append(replace(mention, actor=replace(actor, country=other, code=code)))
+    return out
+
+
+def _co_codes(actor: Actor, table: Mapping[tuple[str, str], tuple[str, ...]]) -> tuple[str, ...]:
+    if not table:
+        return ()
+    text = " ".join(actor.text.lower().split())
+    for name in (text, text.removeprefix("the ")):
+        found = table.get((name, actor.country or ""))
+        if found:
+            return found
+    return ()
 
 
 _BARE_OBLIGATION = "unknown act"
@@ -860,9 +1059,10 @@ def _confidence(c: _Candidate, rules: CodingRules) -> float:
 
 
 def _event(article: Article, c: _Candidate, res: CoderResources) -> Event:
-    info = res.ontology.get(c.code)
+    info = res.ontology.describe(c.code)
     lemma = f"{c.code[:2]}:{c.match.token.lemma_.lower()}"  # resignations: the manual's RETREAT
-    plover = res.rules.plover_by_lemma.get(lemma, (info.plover_type, info.plover_mode))
+    plover = (info.plover_type, info.plover_mode)
+    plover = res.rules.plover_by_lemma.get(lemma, plover) if info.cameo else plover
     sent = c.match.token.sent
     text = sent.text.rstrip()
     verb = c.match.token
@@ -918,7 +1118,7 @@ def code_events(
     return [e for e in title if _happening(e) not in restated] + body
 
 
-def _happening(event: Event) -> tuple[int, frozenset[str | None]]:
+def _happening(event: Event) -> tuple[int | None, frozenset[str | None]]:
     """What a headline and its lead share when they report one event: the QuadClass and the
     countries of the two sides ("China and Iran pledge cooperation" / "China is willing to
     deepen cooperation with Iran")."""

@@ -110,9 +110,9 @@ class Event:
     sentence: str
     sentence_span: Span
     cameo: str
-    cameo_name: str
-    goldstein: float
-    quad_class: int
+    cameo_name: str  # "user code" for a user verb dictionary's non-CAMEO code
+    goldstein: float | None  # None for a user code
+    quad_class: int | None  # None for a user code outside the CAMEO roots
     plover_type: str | None
     plover_mode: str | None
     source: Actor

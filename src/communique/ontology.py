@@ -8,6 +8,7 @@ returned :class:`Ontology`.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -58,6 +59,50 @@ class Ontology:
 
     def __contains__(self, code: object) -> bool:
         return isinstance(code, str) and code in self.codes
+
+    def describe(self, code: str) -> CodeInfo:
+        """What an event with ``code`` carries: CAMEO's entry, or a user's own code.
+
+        A code that is not CAMEO (a user verb dictionary's WEIS ``223`` or ``174K``) keeps its
+        spelling and gets the name ``"user code"``, no Goldstein score and no PLOVER type or
+        mode; its QuadClass is its CAMEO root's only when it is 3-4 digits (and an optional
+        letter) under a root 01-20 (``1717`` -> 4), else None. Raises ``KeyError`` for a code
+        that is neither (see :func:`is_user_code`).
+        """
+        entry = self.codes.get(code)
+        if entry is not None:
+            return CodeInfo(
+                entry.code, entry.name, entry.goldstein, entry.quad_class,
+                entry.plover_type, entry.plover_mode, cameo=True,
+            )  # fmt: skip
+        if not is_user_code(code):
+            raise KeyError(f"unknown event code {code!r}")
+        root = self.codes.get(code[:2])
+        under_root = root is not None and root.code == root.root and len(code) > 2
+        quad = root.quad_class if root is not None and under_root else None
+        return CodeInfo(code, USER_CODE_NAME, None, quad, None, None, cameo=False)
+
+
+USER_CODE_NAME = "user code"
+_USER_CODE = re.compile(r"\d{2,4}[A-Za-z]?")
+
+
+def is_user_code(code: str) -> bool:
+    """A code a user verb dictionary may give: 2-4 digits and an optional letter (``174K``)."""
+    return _USER_CODE.fullmatch(code) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class CodeInfo:
+    """The event-code facts an event carries (see :meth:`Ontology.describe`)."""
+
+    code: str
+    name: str
+    goldstein: float | None  # None: a user code (no Goldstein score)
+    quad_class: int | None  # None: a user code outside the CAMEO roots
+    plover_type: str | None
+    plover_mode: str | None
+    cameo: bool  # False: a user dictionary's own code, emitted as written
 
 
 def optional_str(value: Any) -> str | None:

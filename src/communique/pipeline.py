@@ -25,7 +25,14 @@ from communique.ingest import InputError
 from communique.model import Actor, Article, Document, Event, Location, Mention
 from communique.nlp import load_nlp
 from communique.ontology import load_ontology
-from communique.user_dictionaries import load_user_dictionaries, with_user_actors, with_user_verbs
+from communique.user_dictionaries import (
+    UserDictionaries,
+    co_actors,
+    load_user_dictionaries,
+    with_user_actors,
+    with_user_rules,
+    with_user_verbs,
+)
 
 __all__ = [
     "Resources",
@@ -35,6 +42,7 @@ __all__ = [
     "load_resources",
     "process_articles",
     "process_documents",
+    "user_coder_resources",
 ]
 
 
@@ -49,6 +57,13 @@ class Resources:
     embedding: EmbeddingResources | None = None  # Config.embedding_fallback
 
 
+def user_coder_resources(user: UserDictionaries) -> CoderResources:
+    """The coder's resources with the user's verbs, their event-noun rule and several-code
+    actors (:mod:`communique.user_dictionaries`)."""
+    coder = load_coder_resources(verbs=with_user_verbs(load_verb_dictionary(), user))
+    return replace(coder, rules=with_user_rules(coder.rules, user), co_actors=co_actors(user))
+
+
 def load_resources(config: Config | None = None) -> Resources:
     """Load every model and data file once, with the user's dictionaries (``config.*_files``).
 
@@ -56,13 +71,12 @@ def load_resources(config: Config | None = None) -> Resources:
     """
     config = config or Config()
     user = load_user_dictionaries(config, known_codes=load_ontology().codes)  # before spaCy
-    verbs = with_user_verbs(load_verb_dictionary(), user)
     embedding = load_embedding_resources(load_ontology()) if config.embedding_fallback else None
     return Resources(
         config=config,
         nlp=load_nlp(config),
         actors=with_user_actors(load_actor_resources(), user),
-        coder=load_coder_resources(verbs=verbs),
+        coder=user_coder_resources(user),
         gazetteer=load_gazetteer(min_city_population=config.min_city_population),
         dictionary_notes=user.notes,
         embedding=embedding,

@@ -9,8 +9,9 @@ Two modes:
 
 * ``strict=True`` (the default; user dictionaries at run time): a line that cannot be read raises
   :class:`~communique.dictionaries.DictionaryError` naming the file and the line. Lossy
-  adaptations (several codes ``[A/B]`` of which the first is kept, a code that is no code, a
-  PETRARCH transformation line) are returned as ``warning`` notes.
+  adaptations (a code that is no code, a PETRARCH transformation line) are returned as
+  ``warning`` notes; a role with several codes ``[FRO/BIL/SAM]`` keeps the first as the actor's
+  code and the others as ``Role.also`` (its events are coded for each; an ``info`` note).
 * ``strict=False`` (``scripts/build_data.py``, the packaged data): the behaviour the packaged files
   were built with. Unreadable lines are skipped and returned as ``error`` notes, which the build
   counts.
@@ -25,8 +26,10 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
+from itertools import product
+from math import prod
 from pathlib import Path
 from types import MappingProxyType
 from typing import Literal
@@ -58,6 +61,7 @@ __all__ = [
     "read_tabari_actors",
     "read_tabari_agents",
     "read_tabari_verbs",
+    "target_marker",
 ]
 
 Severity = Literal["error", "warning", "info"]
@@ -192,12 +196,23 @@ def _balanced(text: str) -> bool:
 
 def first_code(raw: str) -> str | None:
     """The first non-empty code of a ``[a:b]`` code: ``"036:036"`` -> ``"036"``, ``":020"`` ->
-    ``"020"``, ``"080!"`` -> ``"080"``, ``"---"`` -> None."""
+    ``"020"``, ``"080!"`` -> ``"080"``, ``"174K"`` -> ``"174K"`` (a letter after the digits is
+    part of the code), ``"---"`` -> None."""
     for part in raw.split(":"):
-        digits = re.match(r"\s*(\d+)", part)
+        digits = re.match(r"\s*(\d+[A-Za-z]?)(?![A-Za-z])", part)
         if digits:
             return digits.group(1)
     return None
+
+
+def second_code(raw: str) -> str | None:
+    """The second code of a paired ``[a:b]`` code (TABARI: ``a`` from the source to the
+    target, ``b`` from the target back to the source): ``"032:033"`` -> ``"033"``; None for a
+    single code, or when either side is empty (``":020"``)."""
+    parts = raw.split(":")
+    if len(parts) != 2 or not all(first_code(p) for p in parts):
+        return None
+    return first_code(parts[1])
 
 
 def regular_plural(word: str) -> str | None:
@@ -300,9 +315,14 @@ def _checked_code(code: str, content: str, line: int, notes: _Notes) -> str | No
         notes.warn(line, "actor code that is no code", f"[{content}]: {code!r} is not a code")
         return None
     if first != code:
-        detail = f"[{content}]: several codes; only the first, {first}, is used"
-        notes.warn(line, "actor role with several codes", detail)
+        detail = f"[{content}]: several codes; {first} is the actor's, the others code its events"
+        notes.info(line, "actor role with several codes", detail)
     return first
+
+
+def other_codes(code: str) -> tuple[str, ...]:
+    """``FRO/BIL/SAM`` -> ``("BIL", "SAM")``: the further actors of a several-code role."""
+    return tuple(c for c in code.split("/")[1:] if _ACTOR_CODE.fullmatch(c))
 
 
 def _parse_role(content: str, actor: _RawActor, line: int, notes: _Notes) -> Role | None:
@@ -329,7 +349,8 @@ def _parse_role(content: str, actor: _RawActor, line: int, notes: _Notes) -> Rol
     if start and end and start > end:
         notes.error(line, "actor role whose start is after its end", f"{where}: start > end")
         return None
-    return Role(code=checked, start=start, end=end)
+    also = other_codes(code) if notes.strict else ()
+    return Role(code=checked, start=start, end=end, also=also)
 
 
 def _add_roles(text: str, actor: _RawActor, line: int, notes: _Notes) -> None:
@@ -769,10 +790,26 @@ def token_slots(token: str, synsets: _Synsets, *, split: bool = False) -> list[l
     return slots
 
 
-def phrase_slots(text: str, synsets: _Synsets, *, split: bool = False) -> list[list[str]]:
+MAX_JOINED = 256  # alternatives of one joined slot; a bigger product keeps the slots apart
+
+
+def joined_slot(slots: Sequence[Sequence[str]]) -> list[list[str]]:
+    """``NEW_&TIETYPES_RELATIONS``: TABARI's ``_`` connector wants its words consecutive, so
+    the slots of one pattern token become one slot of multi-word alternatives ("new military
+    relations", ...); a single slot, or a product over :data:`MAX_JOINED`, is left as it is."""
+    if len(slots) < 2 or prod(len(slot) for slot in slots) > MAX_JOINED:
+        return [list(slot) for slot in slots]
+    return [[" ".join(words) for words in product(*slots)]]
+
+
+def phrase_slots(
+    text: str, synsets: _Synsets, *, split: bool = False, join: bool = False
+) -> list[list[str]]:
+    """A pattern side's slots; with ``join`` (strict reading) a ``_``-connected token is one."""
     slots: list[list[str]] = []
     for token in text.split():
-        slots.extend(token_slots(token, synsets, split=split))
+        found = token_slots(token, synsets, split=split)
+        slots.extend(joined_slot(found) if join else found)
     return slots
 
 
@@ -817,8 +854,10 @@ def _parse_verb_line(text: str, block: _Block, line: int, notes: _Notes) -> Taba
         return None
     if code_m and notes.strict:
         _check_event_code(code_m.group(1), line, notes)
-    code = first_code(code_m.group(1)) if code_m else block.code
+    raw = code_m.group(1) if code_m else block.code_raw
+    code = first_code(raw) if code_m else block.code
     entry = VerbEntry(block.name, words[0], tuple(words), _verb_forms(text), code)
+    entry = replace(entry, reverse=second_code(raw)) if notes.strict else entry
     return TabariVerb(entry, line)
 
 
@@ -940,15 +979,34 @@ def _parse_pattern(
     pre_text, _, post_text = text.partition("*")
     split = notes.strict
     try:
-        pre = phrase_slots(pre_text, reader.synsets, split=split)
-        post = phrase_slots(post_text, reader.synsets, split=split)
+        pre = phrase_slots(pre_text, reader.synsets, split=split, join=split)
+        post = phrase_slots(post_text, reader.synsets, split=split, join=split)
     except _UndefinedSynsetError as err:
         kind = "verb pattern using an undefined synset"
         notes.error(number, kind, f"{pid}: undefined synset {err}")
         return None
     slots = (tuple(tuple(s) for s in pre), tuple(tuple(s) for s in post))
     pattern = VerbPattern(block.name, pid, code, slots[0], slots[1], comment)
+    if notes.strict:
+        compound = "%" in text.split()  # "% HAVE * [191]": among the compound's members
+        reverse, target = second_code(raw), target_marker(post_text)
+        pattern = replace(pattern, reverse=reverse, target=target, compound=compound)
     return TabariPattern(pattern, raw, number)
+
+
+def target_marker(post: str) -> tuple[str, int] | None:
+    """Where a pattern's ``+`` puts the target: after which word (``""``: right after the verb),
+    skipping how many phrases (``^``): ``"EID AT ^ WITH +"`` -> ``("with", 0)``,
+    ``"AT ^ +"`` -> ``("at", 1)``; None without a ``+`` of its own."""
+    tokens = post.split()
+    if "+" not in tokens:
+        return None
+    at = tokens.index("+")
+    skips = 0
+    while at > 0 and tokens[at - 1] == "^":
+        skips, at = skips + 1, at - 1
+    anchor = tokens[at - 1].strip(MARKERS).split("_")[-1].lower() if at > 0 else ""
+    return anchor, skips
 
 
 def _finish(block: _Block, reader: _VerbReader) -> TabariBlock:

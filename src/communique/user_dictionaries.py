@@ -9,8 +9,9 @@ File formats (chosen by the file name's suffix):
   TABARI/PETRARCH agents file.
 * verbs: a PETRARCH verb dictionary. Its blocks are named ``FILE:BLOCK`` and its patterns
   ``FILE:LINE`` (the ``rule`` of an event says which line fired). Codes that are not CAMEO codes
-  become their nearest CAMEO parent (``1717`` -> ``171``) or, without one, code nothing; both
-  are reported as notes.
+  (WEIS ``223``, ``1717``, ``174K``: 2-4 digits and an optional letter) are the user's own:
+  events get them as written, named ``"user code"``, without a Goldstein score or a PLOVER
+  type (see :meth:`communique.ontology.Ontology.describe`); each is reported once as a note.
 
 A file that cannot be read raises :class:`~communique.dictionaries.DictionaryError` naming the
 file and the line. What was adapted on the way (several codes of which the first is kept, a
@@ -23,7 +24,7 @@ import csv
 import io
 import re
 from collections.abc import Container, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
@@ -46,6 +47,8 @@ from communique.dictionaries import (
     merge_agents,
     merge_verb_dictionary,
 )
+from communique.events import CodingRules
+from communique.ontology import is_user_code
 from communique.tabari import (
     Note,
     TabariBlock,
@@ -63,12 +66,14 @@ from communique.tabari import (
 
 __all__ = [
     "UserDictionaries",
+    "co_actors",
     "load_user_dictionaries",
     "read_user_actors",
     "read_user_agents",
     "read_user_verbs",
     "user_actor_resources",
     "with_user_actors",
+    "with_user_rules",
     "with_user_verbs",
 ]
 
@@ -284,36 +289,37 @@ def read_user_agents(path: Path) -> tuple[dict[str, str], list[str]]:
 # --------------------------------------------------------------------------- verbs
 
 
-def nearest_cameo(code: str, known: Container[str]) -> str | None:
-    """``code`` if CAMEO knows it, else its longest prefix CAMEO knows (two digits at least)."""
-    return next((code[:n] for n in range(len(code), 1, -1) if code[:n] in known), None)
-
-
 @dataclass
 class _CodeCheck:
-    """Maps a user file's codes onto CAMEO, collecting what it changed (one check per file)."""
+    """Checks a user file's codes, noting once per code each one that is not CAMEO."""
 
     path: Path
     known: Container[str]
     notes: list[str]
+    seen: set[str] = field(default_factory=set)
 
     def __call__(self, code: str | None, line: int, what: str) -> str | None:
         if code is None or code in self.known:
             return code
-        parent = nearest_cameo(code, self.known)
-        text = f"{what} code {code} is not a CAMEO code; "
-        text += "ignored" if parent is None else f"its parent {parent} is used"
-        self.notes.append(f"{self.path}:{line}: {text}")
-        return parent
+        if not is_user_code(code):
+            self.notes.append(f"{self.path}:{line}: {what} code {code} is no event code; ignored")
+            return None
+        if code not in self.seen:
+            self.seen.add(code)
+            text = f"{what} code {code} is not a CAMEO code; events get it as written"
+            self.notes.append(f"{self.path}:{line}: {text} (no Goldstein score, no PLOVER type)")
+        return code
 
 
 def _user_verb(
     entry: VerbEntry, name: str, block: TabariBlock, line: int, check: _CodeCheck
 ) -> VerbEntry:
-    """The verb in its renamed block; a code it takes from its block is checked once, there."""
+    """The verb in its renamed block; a code it takes from its block is checked there."""
+    reverse = check(entry.reverse, line, "verb")
     if entry.code == block.code:
-        return replace(entry, block=name, code=nearest_cameo(entry.code or "", check.known))
-    return replace(entry, block=name, code=check(entry.code, line, "verb"))
+        return replace(entry, block=name, user=True, reverse=reverse)
+    code = check(entry.code, line, "verb")
+    return replace(entry, block=name, code=code, user=True, reverse=reverse)
 
 
 def _user_block(block: TabariBlock, check: _CodeCheck) -> TabariBlock:
@@ -326,13 +332,15 @@ def _user_block(block: TabariBlock, check: _CodeCheck) -> TabariBlock:
     for p in block.patterns:
         pcode = check(p.pattern.code, p.line, "pattern")
         if pcode is not None:
-            pattern = replace(p.pattern, block=name, id=f"{check.path.name}:{p.line}", code=pcode)
+            pid = f"{check.path.name}:{p.line}"
+            reverse = check(p.pattern.reverse, p.line, "pattern")
+            pattern = replace(p.pattern, block=name, id=pid, code=pcode, user=True, reverse=reverse)
             patterns.append(replace(p, pattern=pattern))
     return replace(block, name=name, code_raw=code or "---", verbs=verbs, patterns=tuple(patterns))
 
 
 def read_user_verbs(path: Path, *, known_codes: Container[str]) -> tuple[VerbDictionary, list[str]]:
-    """A PETRARCH verb dictionary with CAMEO codes only (see module doc), with its notes."""
+    """A PETRARCH verb dictionary (its non-CAMEO codes kept; see module doc), with its notes."""
     parsed = parse_tabari_verbs(path)
     check = _CodeCheck(path, known_codes, _notes_text(path, parsed.notes))
     blocks = tuple(_user_block(b, check) for b in parsed.blocks)
@@ -400,6 +408,26 @@ def with_user_verbs(verbs: VerbDictionary, user: UserDictionaries) -> VerbDictio
     for extra in user.verbs:
         merged = merge_verb_dictionary(merged, extra)
     return merged
+
+
+def with_user_rules(rules: CodingRules, user: UserDictionaries) -> CodingRules:
+    """The coding rules; user verb files that replace the packaged verbs replace the packaged
+    event nouns too ("staged a *hunger strike*"): the user's verb dictionary alone codes."""
+    if not user.verbs or user.keep_packaged:
+        return rules
+    return replace(rules, event_nouns=MappingProxyType({}))
+
+
+def co_actors(user: UserDictionaries) -> dict[tuple[str, str], tuple[str, ...]]:
+    """(name, code) -> the other codes of the user's several-code roles (``[FRO/BIL/SAM]``)."""
+    return {
+        (name, role.code): role.also
+        for entries in user.actors
+        for entry in entries
+        for role in entry.roles
+        if role.also
+        for name in entry.names
+    }
 
 
 def user_actor_resources(config: Config) -> tuple[ActorResources, tuple[str, ...]]:

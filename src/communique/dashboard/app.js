@@ -162,7 +162,7 @@
     list.replaceChildren();
     for (const event of view.events) {
       const who = `${actorLabel(event.source)} → ${actorLabel(event.target) || "—"}`;
-      const item = el("li", `${event.cameo} ${event.cameo_name} (${who}, Goldstein ${event.goldstein})`);
+      const item = el("li", `${event.cameo} ${event.cameo_name} (${who}, Goldstein ${event.goldstein ?? "n/a"})`);
       if (chosen && event.event_id === chosen.event_id) item.className = "selected";
       item.addEventListener("click", () => renderArticle(view, event.event_id));
       list.appendChild(item);
