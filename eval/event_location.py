@@ -14,14 +14,18 @@ for the verb (``communique.geo.event_toponym``); the record counts as right when
   the choice of *which* place is what is measured.
 
 Two choices are scored: ``resolved`` (what events carry: only toponyms the gazetteer resolves
-to coordinates) and ``any`` (every recognised toponym, resolved or not).
+to coordinates) and ``any`` (every recognised toponym, resolved or not). Two methods:
+``learned`` (the default and what the pipeline uses: ``data/event_location_model.json``,
+trained by ``scripts/train_event_location.py`` on ``tune`` only, its settings chosen on
+``heldout``) and ``rules`` (the hand-written tiers, kept for comparison).
 
 Splits (fixed, by record): ``test`` = the 494 records the source marks as its gold standard
 (``source: RELABEL``); the other records are split by CRC32 of their ``_id``: even -> ``tune``
-(the only part looked at while tuning ``event_location``), odd -> ``heldout``.
+(the only part looked at while tuning ``event_location``, and the only part the learned
+model is trained on), odd -> ``heldout``.
 
 Usage: python eval/event_location.py [--shared ../shared] [--split test|heldout|tune|all]
-                                     [--limit N] [--json] [--errors N]
+                                     [--model learned|rules] [--limit N] [--json] [--errors N]
 """
 
 from __future__ import annotations
@@ -43,7 +47,14 @@ from spacy.tokens import Doc, Token
 
 from communique.config import Config
 from communique.events import load_coder_resources
-from communique.geo import Gazetteer, event_toponym, load_gazetteer, toponyms
+from communique.geo import (
+    Gazetteer,
+    LocationModel,
+    event_toponym,
+    load_gazetteer,
+    load_location_model,
+    toponyms,
+)
 from communique.model import Span
 from communique.nlp import load_nlp
 
@@ -118,7 +129,10 @@ class Outcome:
     any: Span | None
 
 
-def predict(records: list[Record], nlp: Language, gaz: Gazetteer) -> Iterator[Outcome]:
+def predict(
+    records: list[Record], nlp: Language, gaz: Gazetteer, model: LocationModel | None
+) -> Iterator[Outcome]:
+    """Each record's choices; ``model`` None: the rules."""
     preps = load_coder_resources().rules.location_preps
     for rec, doc in zip(records, nlp.pipe(r.text for r in records), strict=True):
         verb = _verb(doc, rec.verb)
@@ -126,8 +140,8 @@ def predict(records: list[Record], nlp: Language, gaz: Gazetteer) -> Iterator[Ou
             yield Outcome(rec, None, None)
             continue
         places = toponyms(doc, gaz)
-        res = event_toponym(verb, places, preps=preps)
-        anyp = event_toponym(verb, places, preps=preps, resolved=False)
+        res = event_toponym(verb, places, preps=preps, model=model)
+        anyp = event_toponym(verb, places, preps=preps, resolved=False, model=model)
         yield Outcome(rec, res.span if res else None, anyp.span if anyp else None)
 
 
@@ -149,10 +163,17 @@ def summarise(outcomes: list[Outcome]) -> dict[str, float]:
 
 
 def evaluate(
-    shared: Path, nlp: Language, gaz: Gazetteer, *, split: str = "test", limit: int | None = None
+    shared: Path,
+    nlp: Language,
+    gaz: Gazetteer,
+    *,
+    split: str = "test",
+    limit: int | None = None,
+    model: LocationModel | None = None,
 ) -> dict[str, float]:
+    """Figures of the learned choice with ``model``, of the rules without one."""
     records = select(load_records(shared), split, limit)
-    return summarise(list(predict(records, nlp, gaz)))
+    return summarise(list(predict(records, nlp, gaz, model)))
 
 
 def _show_errors(outcomes: list[Outcome], count: int) -> None:
@@ -174,12 +195,14 @@ def main() -> None:
         "--shared", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared"
     )
     parser.add_argument("--split", choices=SPLITS, default="test")
+    parser.add_argument("--model", choices=("learned", "rules"), default="learned")
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--json", action="store_true", help="print JSON only")
     parser.add_argument("--errors", type=int, default=0, help="print N wrong choices")
     args = parser.parse_args()
     records = select(load_records(args.shared), args.split, args.limit)
-    outcomes = list(predict(records, load_nlp(Config()), load_gazetteer()))
+    model = load_location_model() if args.model == "learned" else None
+    outcomes = list(predict(records, load_nlp(Config()), load_gazetteer(), model))
     metrics = summarise(outcomes)
     if args.errors:
         _show_errors(outcomes, args.errors)
