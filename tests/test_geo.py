@@ -224,8 +224,10 @@ def test_location_model_schema() -> None:
             assert isinstance(name, str) and name == name.strip() and name
             assert isinstance(weight, float) and math.isfinite(weight) and abs(weight) < 50
     prov = raw["provenance"]
-    assert prov["trained_on"].startswith("tune split")  # never the RELABEL gold standard
-    assert prov["script"] == "scripts/train_event_location.py"
+    # the final refit (tune + heldout, settings chosen on heldout); never the RELABEL gold standard
+    assert prov["trained_on"].startswith("tune + heldout splits (every non-RELABEL record)")
+    assert prov["script"] == "scripts/train_event_location.py --final"
+    assert prov["records"] == {"tune": 4871, "heldout": 4813}
     assert "MIT" in raw["attribution"] and "Halterman" in raw["attribution"]
 
 
