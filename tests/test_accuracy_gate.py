@@ -79,7 +79,9 @@ def test_event_location_floors(resources: Resources) -> None:
     """Span choice on the 494 gold-standard (RELABEL) sentences of event_location (~5 s)."""
     from eval import event_location
 
-    metrics = event_location.evaluate(SHARED, resources.nlp, resources.gazetteer, split="test")
+    metrics = event_location.evaluate(
+        SHARED, resources.nlp, resources.gazetteer, split="test", model=resources.location_model
+    )
     assert metrics["records"] == 494
     for name, floor in FLOORS["event_location"].items():
         assert metrics[name] >= floor, f"{name} fell to {metrics[name]} (floor {floor})"

@@ -1,16 +1,21 @@
 import gzip
+import json
 import math
 
 import pytest
 from spacy.language import Language
 
 from communique.geo import (
+    LOCATION_MODEL_VERSION,
     Gazetteer,
+    LocationModel,
     Place,
+    event_candidates,
     event_location,
     event_toponym,
     fold,
     load_gazetteer,
+    load_location_model,
     resolve_toponym,
     toponyms,
 )
@@ -195,3 +200,96 @@ def test_event_location_is_resolved(bare_nlp: Language, gaz: Gazetteer) -> None:
         "Johannesburg", "ZAF", "Gauteng", "P",
     )  # fmt: skip
     assert doc.text[loc.span.start : loc.span.end] == "Johannesburg"
+
+
+# --------------------------------------------------------------------------- learned choice
+
+
+@pytest.fixture(scope="module")
+def model() -> LocationModel:
+    return load_location_model()
+
+
+def test_location_model_schema() -> None:
+    raw = json.loads((DATA / "event_location_model.json").read_text(encoding="utf-8"))
+    assert set(raw) == {"version", "any", "resolved", "provenance", "attribution"}
+    assert raw["version"] == LOCATION_MODEL_VERSION
+    for mode in ("any", "resolved"):
+        assert set(raw[mode]) == {"threshold", "weights"}
+        assert isinstance(raw[mode]["threshold"], float)
+        weights = raw[mode]["weights"]
+        assert "bias" in weights and 500 < len(weights) < 20_000
+        assert list(weights) == sorted(weights)
+        for name, weight in weights.items():
+            assert isinstance(name, str) and name == name.strip() and name
+            assert isinstance(weight, float) and math.isfinite(weight) and abs(weight) < 50
+    prov = raw["provenance"]
+    # the final refit (tune + heldout, settings chosen on heldout); never the RELABEL gold standard
+    assert prov["trained_on"].startswith("tune + heldout splits (every non-RELABEL record)")
+    assert prov["script"] == "scripts/train_event_location.py --final"
+    assert prov["records"] == {"tune": 4871, "heldout": 4813}
+    assert "MIT" in raw["attribution"] and "Halterman" in raw["attribution"]
+
+
+def _choices(
+    nlp: Language, gaz: Gazetteer, model: LocationModel, text: str, verb: str
+) -> tuple[str | None, str | None]:
+    doc = nlp(text)
+    token = next(t for t in doc if t.text == verb)
+    places = toponyms(doc, gaz)
+    found = event_toponym(token, places, resolved=False, model=model)
+    resolved = event_toponym(token, places, model=model)
+    return (found.text if found else None, resolved.text if resolved else None)
+
+
+@pytest.mark.parametrize(
+    ("text", "verb", "found", "resolved"),
+    [
+        ("Wang Yi met Ali Akbar Ahmadian in Johannesburg on Monday.", "met", "Johannesburg",
+         "Johannesburg"),
+        ("In the West Bank city of Nablus, a man was shot.", "shot", "Nablus", "Nablus"),
+        ("The Taliban captured Mazar-e-Sharif in May.", "captured", "Mazar-e-Sharif",
+         "Mazar-e-Sharif"),
+        ("Speaking in Geneva, the envoy said troops attacked Aleppo.", "attacked", "Aleppo",
+         "Aleppo"),
+        ("Speaking in Geneva, the envoy said troops attacked Aleppo.", "Speaking", "Geneva",
+         "Geneva"),
+        ("China criticised the plan on Tuesday.", "criticised", None, None),
+        ("Hong Kong police arrested six protesters on Friday.", "arrested", None, None),
+        ("Troops stormed the Al-Rashid Hotel in the early hours.", "stormed", "Al-Rashid Hotel",
+         None),
+        ("Protesters marched through Tunis to demand jobs.", "marched", "Tunis", "Tunis"),
+    ],
+)  # fmt: skip
+def test_learned_event_place(
+    bare_nlp: Language,
+    gaz: Gazetteer,
+    model: LocationModel,
+    text: str,
+    verb: str,
+    found: str | None,
+    resolved: str | None,
+) -> None:
+    assert _choices(bare_nlp, gaz, model, text, verb) == (found, resolved)
+
+
+def test_candidates_add_unknown_names(bare_nlp: Language, gaz: Gazetteer) -> None:
+    """An unknown proper noun in a place slot is a candidate only for the "any" choice."""
+    doc = bare_nlp("Troops stormed the Al-Rashid Hotel near Baghdad.")
+    verb = doc[1]
+    places = toponyms(doc, gaz)
+    found = event_candidates(verb, places, resolved=False)
+    assert [(t.text, t.source, t.start) for t, _ in found] == [
+        ("Al-Rashid Hotel", "chunk:-", 3),
+        ("Baghdad", "GPE", 8),
+    ]
+    features = found[0][1]
+    assert "bias" in features and "src=chunk:-" in features and "last=hotel" in features
+    assert [t.text for t, _ in event_candidates(verb, places)] == ["Baghdad"]
+
+
+def test_event_location_learned(bare_nlp: Language, gaz: Gazetteer, model: LocationModel) -> None:
+    doc = bare_nlp("Wang Yi met Ali Akbar Ahmadian in Johannesburg on Monday.")
+    verb = next(t for t in doc if t.text == "met")
+    loc = event_location(verb, toponyms(doc, gaz), model=model)
+    assert loc is not None and (loc.name, loc.geonameid) == ("Johannesburg", 993800)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import gc
 import gzip
+import json
 import math
 import re
 import unicodedata
@@ -39,13 +40,17 @@ from communique.model import Location
 from communique.model import Span as CharSpan
 
 __all__ = [
+    "ChoiceWeights",
     "Gazetteer",
+    "LocationModel",
     "Place",
     "Toponym",
+    "event_candidates",
     "event_location",
     "event_toponym",
     "fold",
     "load_gazetteer",
+    "load_location_model",
     "resolve_toponym",
     "to_location",
     "toponyms",
@@ -703,14 +708,316 @@ def _specificity(top: Toponym) -> float:
     return _UNRESOLVED_SPECIFICITY.get(top.source, -1)
 
 
+# --------------------------------------------------------------------------- learned choice
+
+LOCATION_MODEL_VERSION = "1"
+# Clause links counted on the path from the verb to a candidate.
+_PATH_CLAUSES = _OTHER_CLAUSES | {"pcomp"}
+# Actor-like heads a place name may modify ("Hong Kong police", "Syrian Army troops").
+_ACTOR_ENTS = frozenset({"NORP", "ORG", "PERSON"})
+# Where an unrecognised proper noun may still name the place of an event.
+_CHUNK_DEPS = frozenset({"pobj", "dobj", "nsubjpass", "nsubj", "appos", "conj", "npadvmod"})
+_NOT_PLACES = frozenset(
+    {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", "NORP", "LANGUAGE"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ChoiceWeights:
+    """The weights (feature -> weight) and "no place" threshold of one choice."""
+
+    weights: Mapping[str, float]
+    threshold: float
+
+    def score(self, features: Iterable[str]) -> float:
+        get = self.weights.get
+        return sum(get(name, 0.0) for name in features)
+
+
+@dataclass(frozen=True)
+class LocationModel:
+    """A logistic-regression scorer of an event's candidate places (binary features).
+
+    Loaded once from ``data/event_location_model.json`` (:func:`load_location_model`;
+    trained by ``scripts/train_event_location.py``), one set of weights per choice: ``any``
+    toponym (and unknown proper nouns in a place slot) or only ``resolved`` ones. A
+    candidate's score is the sum of its features' weights; the best candidate is the event's
+    place when its score beats the choice's threshold, else there is none.
+    """
+
+    any: ChoiceWeights
+    resolved: ChoiceWeights
+    version: str = LOCATION_MODEL_VERSION
+
+
+def _model_path() -> Path:
+    return Path(str(resources.files("communique") / "data" / "event_location_model.json"))
+
+
+def _choice(raw: Mapping[str, object]) -> ChoiceWeights:
+    weights = raw["weights"]
+    threshold = raw["threshold"]
+    if not isinstance(weights, dict) or not isinstance(threshold, int | float):
+        raise TypeError("event-location model: 'weights' must map names to numbers")
+    return ChoiceWeights(
+        weights=MappingProxyType({str(k): float(v) for k, v in weights.items()}),
+        threshold=float(threshold),
+    )
+
+
+def load_location_model(path: Path | None = None) -> LocationModel:
+    """Read the event-location model (a few thousand weights; milliseconds)."""
+    raw = json.loads((path or _model_path()).read_text(encoding="utf-8"))
+    if raw.get("version") != LOCATION_MODEL_VERSION:
+        raise ValueError(f"event-location model version {raw.get('version')!r} is not supported")
+    return LocationModel(any=_choice(raw["any"]), resolved=_choice(raw["resolved"]))
+
+
+def _ancestors(tok: Token) -> list[Token]:
+    out = [tok]
+    while out[-1].head.i != out[-1].i:
+        out.append(out[-1].head)
+    return out
+
+
+def _chunk_toponyms(sent: SpacySpan, taken: set[int]) -> list[Toponym]:
+    """Proper-noun phrases in a place-like slot that nothing else recognised ("at the Judicial
+    Center", "targeting Talat Al-Bureij"): unresolved candidates of the learned choice."""
+    doc = sent.doc
+    out = []
+    for tok in sent:
+        if tok.tag_ not in {"NNP", "NNPS"} or tok.dep_ not in _CHUNK_DEPS or tok.i in taken:
+            continue
+        if tok.ent_type_ in _NOT_PLACES:
+            continue
+        start = tok.i
+        while start > sent.start and start - 1 not in taken and _chunk_part(doc[start - 1]):
+            start -= 1
+        while start < tok.i and (doc[start].tag_ == "HYPH" or doc[start].is_lower):
+            start += 1  # not a leading "-" or "al" of "al-Rashid"; "Al-Rashid" stays whole
+        span = doc[start : tok.i + 1]
+        label = tok.ent_type_ or "-"
+        char = CharSpan(span.start_char, span.end_char)
+        out.append(Toponym(span.text, char, span.start, span.end, f"chunk:{label}", None))
+        taken.update(range(start, tok.i + 1))
+    return out
+
+
+def _chunk_part(tok: Token) -> bool:
+    return tok.tag_ in {"NNP", "NNPS", "HYPH"} or tok.lower_ in _NAME_PARTICLES
+
+
+def _rule_tiers(
+    verb: Token, cands: Sequence[Toponym], preps: frozenset[str]
+) -> tuple[dict[int, int], int | None]:
+    """Each candidate's best rule tier (by start token) and the rules' own choice."""
+    index = _by_token(cands)
+    found = [*_own_places(verb, preps, index), *_related_places(verb, preps, index)]
+    tiers: dict[int, int] = {}
+    for tier, top in found:
+        tiers[top.start] = min(tier, tiers.get(top.start, tier))
+    if not found:
+        return tiers, None
+    best = min(found, key=lambda pair: (pair[0], _specificity(pair[1]), pair[1].start))[1]
+    return tiers, best.start
+
+
+def _bucket(n: int) -> str:
+    for limit, name in ((1, "1"), (2, "2"), (5, "3-5"), (10, "6-10"), (20, "11-20")):
+        if n <= limit:
+            return name
+    return ">20"
+
+
+def _path_features(verb: Token, root: Token) -> list[str]:
+    """The dependency path from the verb up to the common head and down to the candidate."""
+    up_chain = _ancestors(verb)
+    position = {t.i: k for k, t in enumerate(up_chain)}
+    down_chain = []
+    for tok in _ancestors(root):
+        if tok.i in position:
+            up = position[tok.i]
+            break
+        down_chain.append(tok)
+    else:
+        return ["path=none"]
+    ups = [f"^{t.dep_}" for t in up_chain[:up]]
+    downs = [
+        f"v{t.dep_}:{t.lower_}" if t.dep_ == "prep" else f"v{t.dep_}" for t in reversed(down_chain)
+    ]
+    on_path = [*up_chain[1 : up + 1], *down_chain[1:]]
+    clauses = sum(t.dep_ in _PATH_CLAUSES for t in (*up_chain[:up], *down_chain))
+    verbs = sum(t.pos_ in {"VERB", "AUX"} for t in on_path if t.i != verb.i)
+    out = [
+        f"up={min(up, 4)}",
+        f"down={min(len(down_chain), 5)}",
+        f"clauses={min(clauses, 2)}",
+        f"verbs={min(verbs, 2)}",
+        f"down_path={'/'.join(downs[:3])}",
+    ]
+    if up + len(downs) <= 4:
+        out.append(f"path={'/'.join(ups)}|{'/'.join(downs)}")
+    if up:
+        out.append(f"up_path={'/'.join(ups[:2])}")
+    return out
+
+
+def _modifier_features(top: Toponym, root: Token, verb: Token, feature: str) -> list[str]:
+    head = root.head
+    if root.dep_ not in {"compound", "poss", "nmod", "amod"} or top.start <= head.i < top.end:
+        return []
+    out = [f"mod={root.dep_}", f"mod|feat={feature}", f"mod_head_ent={head.ent_type_ or '-'}"]
+    if head.lemma_.lower() in _PLACE_NOUNS:
+        out.append("mod_head=place_noun")
+    if head.ent_type_ in _ACTOR_ENTS or (head.dep_.startswith("nsubj") and head.head.i == verb.i):
+        out.append("mod_head=actor")
+    return out
+
+
+def _candidate_features(
+    verb: Token,
+    top: Toponym,
+    *,
+    tier: int | None,
+    chosen: bool,
+    count: int,
+    relations: Sequence[str],
+) -> tuple[str, ...]:
+    doc = verb.doc
+    root = doc[top.start : top.end].root
+    place = top.place
+    feature = place.feature if place is not None else "none"
+    prep = root.head.lower_ if root.dep_ == "pobj" else "-"
+    tier_name = "none" if tier is None else str(tier)
+    offset = top.start - verb.i if top.start > verb.i else top.end - 1 - verb.i
+    feats = [
+        "bias",
+        f"tier={tier_name}",
+        f"tier={tier_name}|feat={feature}",
+        f"src={top.source}",
+        f"feat={feature}",
+        f"prep={prep}",
+        f"prep={prep}|on_verb={root.head.head.i == verb.i}",
+        f"prep={prep}|verb={verb.lemma_.lower()}",
+        f"prep={prep}|attached_to={root.head.head.lemma_.lower()}",
+        f"dep={root.dep_}",
+        f"dep={root.dep_}|head={root.head.pos_}",
+        f"side={'left' if offset < 0 else 'right'}",
+        f"dist={_bucket(abs(offset))}",
+        f"n={min(count, 4)}",
+        f"len={min(top.end - top.start, 4)}",
+        f"verb={verb.lemma_.lower()}",
+        f"vtag={verb.tag_}",
+        f"vdep={verb.dep_}",
+        *_path_features(verb, root),
+        *_modifier_features(top, root, verb, feature),
+    ]
+    if place is not None:
+        feats.append(f"pop={min(int(math.log10(place.population + 1)), 7)}")
+    else:
+        feats.append(f"last={doc[top.end - 1].lower_}")
+    if prep == "of":
+        feats.append(f"of_head={root.head.head.lemma_.lower() in _PLACE_NOUNS}")
+    if chosen:
+        feats.append("rule_choice")
+    feats.extend(relations)
+    if top.start == verb.sent.start:
+        feats.append("sent_initial")
+    return tuple("".join(name.split()) for name in feats)  # no whitespace in a name
+
+
+def event_candidates(
+    verb: Token,
+    places: Sequence[Toponym],
+    *,
+    preps: frozenset[str] = frozenset(),
+    resolved: bool = True,
+) -> list[tuple[Toponym, tuple[str, ...]]]:
+    """The candidate places of ``verb``'s event, each with the learned model's features.
+
+    Candidates are the toponyms of the verb's sentence (with ``resolved``: only those the
+    gazetteer resolved), plus (without it) proper-noun phrases after a locative preposition.
+    """
+    sent = verb.sent
+    allowed = _EVENT_PREPS | preps
+    cands = [
+        t
+        for t in places
+        if sent.start <= t.start and t.end <= sent.end and (t.place is not None or not resolved)
+    ]
+    if not resolved:
+        taken = {i for t in cands for i in range(t.start, t.end)}
+        cands = sorted([*cands, *_chunk_toponyms(sent, taken)], key=lambda t: t.start)
+    if not cands:
+        return []
+    tiers, chosen = _rule_tiers(verb, cands, allowed)
+    relations = _relations(verb, cands)
+    return [
+        (
+            top,
+            _candidate_features(
+                verb,
+                top,
+                tier=tiers.get(top.start),
+                chosen=top.start == chosen,
+                count=len(cands),
+                relations=related,
+            ),
+        )
+        for top, related in zip(cands, relations, strict=True)
+    ]
+
+
+def _relations(verb: Token, cands: Sequence[Toponym]) -> list[list[str]]:
+    """Features of each candidate against the others: the nearest to the verb in the parse."""
+    lengths = [_path_length(verb, _root_of(t, verb)) for t in cands]
+    return [["nearest"] if length == min(lengths) else [] for length in lengths]
+
+
+def _root_of(top: Toponym, verb: Token) -> Token:
+    return verb.doc[top.start : top.end].root
+
+
+def _path_length(verb: Token, root: Token) -> int:
+    up_chain = _ancestors(verb)
+    position = {t.i: k for k, t in enumerate(up_chain)}
+    for down, tok in enumerate(_ancestors(root)):
+        if tok.i in position:
+            return position[tok.i] + down
+    return 99
+
+
+def _learned_toponym(
+    verb: Token,
+    places: Sequence[Toponym],
+    model: LocationModel,
+    *,
+    preps: frozenset[str],
+    resolved: bool,
+) -> Toponym | None:
+    choice = model.resolved if resolved else model.any
+    scored = [
+        (choice.score(feats), -top.start, top)
+        for top, feats in event_candidates(verb, places, preps=preps, resolved=resolved)
+    ]
+    if not scored:
+        return None
+    score, _, best = max(scored, key=lambda item: item[:2])
+    return best if score > choice.threshold else None
+
+
 def event_toponym(
     verb: Token,
     places: Sequence[Toponym],
     *,
     preps: frozenset[str] = frozenset(),
     resolved: bool = True,
+    model: LocationModel | None = None,
 ) -> Toponym | None:
     """The toponym the event of ``verb`` happened in ("met ... in Johannesburg").
+
+    With a ``model`` the learned choice (:class:`LocationModel`) is made; without one, the
+    rules below.
 
     Candidates come in tiers (attached to the verb or its object; elsewhere in its clause;
     in the clause it depends on); within the first tier that has any, the most specific place
@@ -718,6 +1025,8 @@ def event_toponym(
     ``preps`` are added to communique's own location prepositions; ``resolved``: only
     toponyms the gazetteer resolved (those that can give coordinates).
     """
+    if model is not None:
+        return _learned_toponym(verb, places, model, preps=preps, resolved=resolved)
     index = _by_token([t for t in places if t.place is not None or not resolved])
     if not index:
         return None
@@ -729,10 +1038,15 @@ def event_toponym(
 
 
 def event_location(
-    verb: Token, places: Sequence[Toponym], *, preps: frozenset[str] = frozenset()
+    verb: Token,
+    places: Sequence[Toponym],
+    *,
+    preps: frozenset[str] = frozenset(),
+    model: LocationModel | None = None,
 ) -> Location | None:
-    """The resolved place of the event's verb or clause, as a :class:`Location`."""
-    chosen = event_toponym(verb, places, preps=preps)
+    """The resolved place of the event's verb or clause, as a :class:`Location` (the learned
+    choice with a ``model``, else the rules)."""
+    chosen = event_toponym(verb, places, preps=preps, model=model)
     if chosen is None or chosen.place is None:
         return None
     return to_location(chosen.place, chosen.span)

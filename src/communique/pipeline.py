@@ -20,7 +20,15 @@ from communique.dictionaries import load_verb_dictionary
 from communique.embedding import EmbeddingResources, embedding_events, load_embedding_resources
 from communique.events import CoderResources, code_events, load_coder_resources, refine_meeting
 from communique.extract import extract_article
-from communique.geo import Gazetteer, Toponym, event_location, load_gazetteer, toponyms
+from communique.geo import (
+    Gazetteer,
+    LocationModel,
+    Toponym,
+    event_location,
+    load_gazetteer,
+    load_location_model,
+    toponyms,
+)
 from communique.ingest import InputError
 from communique.model import Actor, Article, Document, Event, Location, Mention
 from communique.nlp import load_nlp
@@ -55,6 +63,7 @@ class Resources:
     gazetteer: Gazetteer
     dictionary_notes: tuple[str, ...] = ()  # what was adapted in the user's dictionary files
     embedding: EmbeddingResources | None = None  # Config.embedding_fallback
+    location_model: LocationModel | None = None  # the learned place choice; None: the rules
 
 
 def user_coder_resources(user: UserDictionaries) -> CoderResources:
@@ -80,6 +89,7 @@ def load_resources(config: Config | None = None) -> Resources:
         gazetteer=load_gazetteer(min_city_population=config.min_city_population),
         dictionary_notes=user.notes,
         embedding=embedding,
+        location_model=load_location_model(),
     )
 
 
@@ -100,7 +110,7 @@ def _where_when(
     token = verb.root
     when = event_date(token, published=article.published)
     rules = res.coder.rules
-    where = event_location(token, places, preps=rules.location_preps)
+    where = event_location(token, places, preps=rules.location_preps, model=res.location_model)
     located = replace(
         event,
         date=when.day if when else None,
