@@ -1,8 +1,10 @@
 """Build src/communique/data/actors_communique.jsonl (actor names the Phoenix dictionaries lack)
 and src/communique/data/capitals.json (capital -> country, for "Tehran said" metonymy).
 
-Two sources, both ours to edit: the hand-curated aliases in scripts/actor_aliases.json, and the
-demonyms of every country from the pinned ``countryinfo`` package ("South African",
+Three sources: the hand-curated aliases in scripts/actor_aliases.json (ours to edit); the
+organisation names of the converted Phoenix dictionaries written with their abbreviation
+("liberation tigers of tamil eelam (ltte)"), which also get the name without it and the
+abbreviation alone (three letters or more), with the entry's roles; and the demonyms of every country from the pinned ``countryinfo`` package ("South African",
 "Salvadoran") with their plurals ("South Africans"), added only where the converted Phoenix
 dictionaries (actors.jsonl) do not already know the name. Deterministic output.
 
@@ -12,6 +14,7 @@ Usage: python scripts/build_actor_extensions.py
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +75,31 @@ def alias_records(known: set[str]) -> list[dict[str, Any]]:
     return records
 
 
+def short_name_records(known: set[str]) -> list[dict[str, Any]]:
+    """ "liberation tigers of tamil eelam (ltte)" -> "liberation tigers of tamil eelam", "ltte"
+    (organisations of actors.jsonl only; names already known are skipped)."""
+    records = []
+    taken = set(known)
+    with (DATA / "actors.jsonl").open(encoding="utf-8") as f:
+        for line in f:
+            rec = json.loads(line)
+            if rec["kind"] != "organisation":
+                continue
+            names = set()
+            for name in rec["names"]:
+                found = re.fullmatch(r"(.+?) \(([a-z]{3,})\)", name)
+                if found:
+                    names |= {found.group(1).strip(), found.group(2)}
+            new = sorted(names - taken)
+            if new:
+                taken |= set(new)
+                ident = "COMMUNIQUE_SHORT_" + rec["id"]
+                kind, roles = "organisation", rec["roles"]
+                short = {"id": ident, "kind": kind, "names": new, "roles": roles}
+                records.append(short | {"source": "communique"})
+    return records
+
+
 def kb_country_codes() -> dict[str, set[str]]:
     """Country name -> the country parts of its codes in actors.jsonl (Kosovo is KSV there, XKX
     in GeoNames; French Guiana FRAGUF -> FRA): the codes the actor coder compares with."""
@@ -105,7 +133,10 @@ def capitals() -> dict[str, str]:
 
 def main() -> None:
     known = known_names()
-    records = alias_records(known) + demonym_records(known)
+    records = alias_records(known)
+    known |= {name for rec in records for name in rec["names"]}
+    records += short_name_records(known)
+    records += demonym_records(known | {n for rec in records for n in rec["names"]})
     out = DATA / "actors_communique.jsonl"
     with out.open("w", encoding="utf-8") as f:
         for rec in records:

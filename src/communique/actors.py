@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from importlib import resources
 from types import MappingProxyType
@@ -21,6 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from communique.dictionaries import (
+    ActorEntry,
     ActorKB,
     AgentDictionary,
     agent_codes,
@@ -32,7 +33,10 @@ from communique.model import Span as CharSpan
 
 __all__ = [
     "ActorResources",
+    "PersonIndex",
+    "complete_actor",
     "load_actor_resources",
+    "person_index",
     "resolve_mentions",
     "resolve_phrase",
     "resolve_text",
@@ -47,6 +51,14 @@ _NON_HEAD_DEPS = frozenset({"compound", "flat"})
 
 
 @dataclass(frozen=True)
+class PersonIndex:
+    """The people of a knowledge base by surname, for titled surnames and misspelt names."""
+
+    by_surname: Mapping[str, tuple[ActorEntry, ...]]
+    by_shape: Mapping[tuple[str, int], tuple[str, ...]]  # (initial, length) -> surnames
+
+
+@dataclass(frozen=True)
 class ActorResources:
     """Everything actor resolution reads; load once and pass in."""
 
@@ -54,6 +66,9 @@ class ActorResources:
     agents: AgentDictionary
     agent_codes: frozenset[str]  # every three-letter agent code of the agent dictionary
     rules: ActorRules
+    people: PersonIndex = field(
+        default_factory=lambda: PersonIndex(MappingProxyType({}), MappingProxyType({}))
+    )
 
 
 @dataclass(frozen=True)
@@ -73,6 +88,9 @@ class ActorRules:
     expletive_verbs: frozenset[str]  # "it is", "it seems": "it" names nothing
     capital_agent: str  # "Tehran said": a capital alone is its government (GOV)
     capitals: Mapping[str, str]  # capital name (lowercase) -> ISO3, from data/capitals.json
+    name_particles: frozenset[str]  # "al", "dos": not surnames, compared apart
+    name_suffixes: frozenset[str]  # "ii", "jr": no surname
+    stance_prefixes: frozenset[str]  # "pro-Iranian", "anti-Syria": not the actor's country
 
 
 def load_actor_rules() -> ActorRules:
@@ -90,9 +108,43 @@ def load_actor_rules() -> ActorRules:
 
 
 def load_actor_resources() -> ActorResources:
-    agents = load_agents()
+    agents, kb, rules = load_agents(), load_actor_kb(), load_actor_rules()
     return ActorResources(
-        kb=load_actor_kb(), agents=agents, agent_codes=agent_codes(agents), rules=load_actor_rules()
+        kb=kb,
+        agents=agents,
+        agent_codes=agent_codes(agents),
+        rules=rules,
+        people=person_index(kb, rules),
+    )
+
+
+def _name_words(name: str) -> list[str]:
+    return name.replace("-", " ").replace(".", " ").split()
+
+
+def _surname(words: Sequence[str], rules: ActorRules) -> str | None:
+    core = [w for w in words if w not in rules.name_particles]
+    while core and core[-1] in rules.name_suffixes:
+        core.pop()
+    return core[-1] if len(core) >= 2 and len(core[-1]) >= 3 else None
+
+
+def person_index(kb: ActorKB, rules: ActorRules) -> PersonIndex:
+    """Surname (last word that is no particle or suffix, of a name of two words or more) ->
+    the people of ``kb`` with that surname."""
+    found: dict[str, list[ActorEntry]] = {}
+    for entry in kb.entries:
+        if entry.kind != "person":
+            continue
+        keys = {_surname(_name_words(name), rules) for name in entry.names}
+        for key in sorted(k for k in keys if k):
+            found.setdefault(key, []).append(entry)
+    shapes: dict[tuple[str, int], list[str]] = {}
+    for key in sorted(found):
+        shapes.setdefault((key[0], len(key)), []).append(key)
+    return PersonIndex(
+        by_surname=MappingProxyType({k: tuple(v) for k, v in found.items()}),
+        by_shape=MappingProxyType({k: tuple(v) for k, v in shapes.items()}),
     )
 
 
@@ -104,6 +156,8 @@ class _Hit:
     code: str
     entity_id: str | None
     title: tuple[str, ...] = ()  # agents of a title inside a KB name ("president bill clinton")
+    person: bool = False  # a person of the knowledge base
+    after_of: bool = False  # "(King Hassan) of Morocco"
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,20 +226,150 @@ def _words(tokens: Sequence[Token]) -> list[str]:
     return [t.lower_ for t in tokens]
 
 
+def _name_keys(tokens: Sequence[Token]) -> list[str]:
+    """The KB keys a token sequence may spell: its words joined by spaces, the text as written
+    ("people's", "al-bashir"), and that with hyphens as spaces ("al bashir")."""
+    spaced = " ".join(_words(tokens))
+    glued = "".join(
+        t.lower_ + (t.whitespace_ if k + 1 < len(tokens) and tokens[k + 1].i == t.i + 1 else " ")
+        for k, t in enumerate(tokens)
+    ).strip()
+    dashless = " ".join(glued.replace("-", " ").split())
+    plain = dashless.replace("'", "")  # "people's republic" = "peoples republic"
+    return list(dict.fromkeys((spaced, glued, dashless, plain)))
+
+
 def _kb_hit(
     tokens: Sequence[Token], i: int, n: int, res: ActorResources, day: date | None
 ) -> _Hit | None:
     named = tokens[i + 1] if n > 1 and tokens[i].lower_ == "the" else tokens[i]
     if not named.text[:1].isupper():
         return None  # proper names are capitalised ("the Shire" too); "us" is not the USA
-    name = " ".join(_words(tokens[i : i + n]))
-    for entry in res.kb.by_name.get(name, ()):
-        code = entry.code_on(day)
-        if code:
-            kind = "country" if entry.kind == "country" else "entity"
-            title = _title_within(tokens, i, n, res) if kind == "entity" else ()
-            return _Hit(i, i + n, kind, code, entry.id, title)
+    for name in _name_keys(tokens[i : i + n]):
+        for entry in res.kb.by_name.get(name, ()):
+            code = _entry_code(entry, day, res)
+            if code:
+                kind = "country" if entry.kind == "country" else "entity"
+                title = _title_within(tokens, i, n, res) if kind == "entity" else ()
+                person = entry.kind == "person"
+                return _Hit(i, i + n, kind, code, entry.id, title, person=person)
     return None
+
+
+def _entry_code(entry: ActorEntry, day: date | None, res: ActorResources) -> str | None:
+    """The entry's code on ``day``; a person's role without a country ("ELI": Kofi Annan after
+    2006) takes the country of the person's last dated role that has one (IGOUNO)."""
+    code = entry.code_on(day)
+    if not code or entry.kind != "person" or split_code(code, res).country is not None:
+        return code
+    dated = [r for r in entry.roles if r.dated and split_code(r.code, res).country]
+    if not dated:
+        return code
+    last = max(dated, key=lambda r: (r.end or date.max, r.start or date.min))
+    return str(split_code(last.code, res).country) + code
+
+
+# --------------------------------------------------------------------------- people by surname
+
+
+def _name_run(tokens: Sequence[Token], i: int, rules: ActorRules) -> int:
+    """How many tokens from ``i`` form a personal name: capitalised words, with particles
+    ("al", "dos") and hyphens inside, ending on a capitalised word."""
+    n = 0
+    while i + n < len(tokens):
+        tok = tokens[i + n]
+        inner = n > 0 and (tok.text == "-" or tok.lower_ in rules.name_particles)
+        if not (inner or (tok.text[:1].isupper() and tok.text.replace("-", "").isalpha())):
+            break
+        n += 1
+    while n and not tokens[i + n - 1].text[:1].isupper():
+        n -= 1
+    return n
+
+
+def _person_hit(
+    tokens: Sequence[Token], i: int, n: int, res: ActorResources, day: date | None,
+    title: tuple[str, ...],
+) -> _Hit | None:  # fmt: skip
+    """A KB person named by a title and surname ("President Mugabe"), a shorter or misspelt
+    full name ("Carlos Menem", "Francois Mitterand"): the one person whose names contain the
+    given names (and particles) of the text, its surname exact, else within a small edit
+    distance; among several, the one whose roles fit the title."""
+    rules = res.rules
+    words = _name_words(" ".join(t.lower_ for t in tokens[i : i + n]))
+    core = [w for w in words if w not in rules.name_particles]
+    while core and core[-1] in rules.name_suffixes:
+        core.pop()
+    if not core or (len(core) < 2 and not title):
+        return None
+    surname, given = core[-1], core[:-1]
+    particles = {_al(w) for w in words if w in rules.name_particles}
+    entries = res.people.by_surname.get(surname) or _near_surnames(
+        surname, res.people, titled=bool(title), given=bool(given)
+    )
+    fits = [e for e in entries if _names_fit(e, given, particles, rules)]
+    if len(fits) > 1 and title:
+        fits = [e for e in fits if any(title[0] in _chunks(r.code[3:]) for r in e.roles)] or fits
+    codes = {_entry_code(e, day, res) for e in fits}
+    if not fits or len(codes) != 1:
+        return None
+    code = codes.pop()
+    if not code:
+        return None
+    within = _title_within(tokens, i, n, res)  # "Russian President Boris Yeltsin"
+    return _Hit(i, i + n, "entity", code, fits[0].id, within, person=True)
+
+
+def _al(word: str) -> str:
+    return "al" if word == "el" else word
+
+
+def _names_fit(
+    entry: ActorEntry, given: Sequence[str], particles: set[str], rules: ActorRules
+) -> bool:
+    for name in entry.names:
+        words = {_al(w) for w in _name_words(name)}
+        if set(given) <= words and particles <= words:
+            return True
+    return False
+
+
+def _near_surnames(
+    surname: str, people: PersonIndex, *, titled: bool, given: bool
+) -> list[ActorEntry]:
+    """People whose surname is the nearest within edit distance 2 (surnames of 6 letters or
+    more, with a title or a given name) or 1 (5 letters, with both)."""
+    size = len(surname)
+    if size >= 6 and (titled or given):
+        limit = 2
+    elif size == 5 and titled and given:
+        limit = 1
+    else:
+        return []
+    by_distance: dict[int, list[str]] = {}
+    for length in range(size - limit, size + limit + 1):
+        for key in people.by_shape.get((surname[0], length), ()):
+            distance = _edit_distance(surname, key, limit)
+            if distance <= limit:
+                by_distance.setdefault(distance, []).append(key)
+    if not by_distance:
+        return []
+    return [e for key in by_distance[min(by_distance)] for e in people.by_surname[key]]
+
+
+def _edit_distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance of ``a`` and ``b``, or ``limit + 1`` once it must exceed ``limit``."""
+    previous = list(range(len(b) + 1))
+    for x, char in enumerate(a, 1):
+        current = [x]
+        for y, other in enumerate(b, 1):
+            current.append(
+                min(previous[y] + 1, current[y - 1] + 1, previous[y - 1] + (char != other))
+            )
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]
 
 
 def _title_within(tokens: Sequence[Token], i: int, n: int, res: ActorResources) -> tuple[str, ...]:
@@ -210,18 +394,35 @@ def _agent_hit(tokens: Sequence[Token], i: int, n: int, res: ActorResources) -> 
 
 
 def find_hits(tokens: Sequence[Token], res: ActorResources, *, day: date | None) -> list[_Hit]:
-    """Longest-first left-to-right matches of knowledge-base names and agent phrases."""
+    """Longest-first left-to-right matches of knowledge-base names and agent phrases; a
+    personal name longer than any match may name a KB person by surname (``_person_hit``)."""
     hits: list[_Hit] = []
     i = 0
     longest = max(res.kb.max_name_tokens, res.agents.max_tokens)
     while i < len(tokens):
         hit = _longest_hit(tokens, i, longest, res, day)
+        run = _name_run(tokens, i, res.rules)
+        if run and (hit is None or hit.end - i < run):
+            before = hits[-1] if hits and hits[-1].end == i else None
+            title = split_code(before.code, res).agents if before and before.kind == "agent" else ()
+            hit = _person_hit(tokens, i, run, res, day, title) or hit
         if hit is None:
             i += 1
             continue
-        hits.append(hit)
+        if hit.kind == "country" and i > 0 and tokens[i - 1].lower_ == "of":
+            hit = replace(hit, after_of=True)
+        if not (hit.kind == "country" and _stance(tokens[i], res.rules)):
+            hits.append(hit)  # "pro-Iranian Hizbollah", "anti-Syria journalist": not the country
         i = hit.end
     return hits
+
+
+def _stance(tok: Token, rules: ActorRules) -> bool:
+    """Whether a name is written with a stance prefix ("pro-Iranian", "anti-Syria")."""
+    doc = tok.doc
+    if tok.i >= 2 and doc[tok.i - 1].text == "-" and not doc[tok.i - 1].whitespace_:
+        return doc[tok.i - 2].lower_ in rules.stance_prefixes
+    return False
 
 
 def _longest_hit(
@@ -296,6 +497,8 @@ def _combine(hits: Sequence[_Hit], res: ActorResources) -> tuple[_Code, str | No
     country = base.country
     if named is not None and (country is None or (entity and named.start < entity.start)):
         country = named.code
+    if entity and entity.person:  # "King Hassan of Morocco": "of" names the person's country
+        country = next((h.code for h in hits if h.after_of and h.start > entity.start), country)
     agent_hit = next((h for h in hits if h.kind == "agent"), None)
     titled = split_code(agent_hit.code, res).agents if agent_hit else ()
     if not titled and entity is not None:  # "President Bill Clinton" is one KB name
@@ -312,6 +515,29 @@ def make_actor(text: str, code: _Code, *, entity_id: str | None, name: str | Non
     return Actor(
         text=text, country=code.country, agent=agent, code=full, entity_id=entity_id, name=name
     )
+
+
+def complete_actor(
+    alone: Actor | None, around: Sequence[Actor], res: ActorResources
+) -> Actor | None:
+    """An actor text's own resolution completed by the mentions it sits in, nearest first: the
+    country and the sector it lacks ("Hungarian" in "Hungarian officials": HUN + GOV)."""
+    if alone is None:
+        alone = next(iter(around), None)
+    if alone is None:
+        return None
+    code = _code_of(alone)
+    entity_id = alone.entity_id
+    for outer in map(_code_of, around):
+        code = _Code(code.country or outer.country, code.agents or outer.agents)
+    if code == _code_of(alone):
+        return alone
+    return make_actor(alone.text, code, entity_id=entity_id, name=alone.name)
+
+
+def _code_of(actor: Actor) -> _Code:
+    country = actor.country or ""
+    return _Code(actor.country, _chunks(actor.code[len(country) :]))
 
 
 def _anchored(
@@ -336,11 +562,14 @@ def _anchored(
 
 def resolve_phrase(head: Token, res: ActorResources, *, day: date | None) -> Actor | None:
     """Resolve the noun phrase headed by ``head`` without document context."""
-    tokens = phrase_tokens(head, res.rules)
+    tokens = _named_subtree(head, res) or phrase_tokens(head, res.rules)
     hits = find_hits(tokens, res, day=day)
     if not hits or not _anchored(head, tokens, hits, res):
         return None
     code, entity_id = _combine(hits, res)
+    named = next((h for h in hits if h.kind == "country" and tokens[h.end - 1].i == head.i), None)
+    if named is not None and code.country != named.code:  # "NATO-member Norway": head wins
+        code, entity_id = _Code(named.code, code.agents), None
     if code.country is None and not code.agents:
         return None
     if not code.agents and _is_people(head, tokens, hits, res):
@@ -352,6 +581,22 @@ def resolve_phrase(head: Token, res: ActorResources, *, day: date | None) -> Act
     person = _entity_of(head) if _is_person(head) else None
     name = person.text if person is not None else own
     return make_actor(span.text, code, entity_id=entity_id if own else None, name=name)
+
+
+def _named_subtree(head: Token, res: ActorResources) -> list[Token] | None:
+    """The head's whole phrase when it is one knowledge-base name, attachments included
+    ("National Union for the Total Independence of Angola")."""
+    doc = head.doc
+    start = core_span(head).start
+    end = head.right_edge.i + 1
+    if end - start < 2 or end - start > res.kb.max_name_tokens + 4:
+        return None
+    tokens = list(doc[start:end])
+    if tokens[0].lower_ == "the":
+        tokens = tokens[1:]
+    if any(name in res.kb.by_name for name in _name_keys(tokens)):
+        return tokens
+    return None
 
 
 def _is_capital(
