@@ -304,10 +304,14 @@ def _person_hit(
         return None
     surname, given = core[-1], core[:-1]
     particles = {_al(w) for w in words if w in rules.name_particles}
-    entries = res.people.by_surname.get(surname) or _near_surnames(
-        surname, res.people, titled=bool(title), given=bool(given)
-    )
-    fits = [e for e in entries if _names_fit(e, given, particles, rules)]
+    levels = [res.people.by_surname.get(surname, ())]
+    if not levels[0]:
+        levels = _near_surnames(surname, res.people, titled=bool(title), given=bool(given))
+    fits: list[ActorEntry] = []
+    for entries in levels:  # the nearest surnames with a fitting person
+        fits = [e for e in entries if _names_fit(e, given, particles, rules)]
+        if fits:
+            break
     if len(fits) > 1 and title:
         fits = [e for e in fits if any(title[0] in _chunks(r.code[3:]) for r in e.roles)] or fits
     codes = {_entry_code(e, day, res) for e in fits}
@@ -336,9 +340,9 @@ def _names_fit(
 
 def _near_surnames(
     surname: str, people: PersonIndex, *, titled: bool, given: bool
-) -> list[ActorEntry]:
-    """People whose surname is the nearest within edit distance 2 (surnames of 6 letters or
-    more, with a title or a given name) or 1 (5 letters, with both)."""
+) -> list[tuple[ActorEntry, ...]]:
+    """People whose surname is within edit distance 2 (surnames of 6 letters or more, with a
+    title or a given name) or 1 (5 letters, with both), grouped by distance, nearest first."""
     size = len(surname)
     if size >= 6 and (titled or given):
         limit = 2
@@ -346,15 +350,13 @@ def _near_surnames(
         limit = 1
     else:
         return []
-    by_distance: dict[int, list[str]] = {}
+    by_distance: dict[int, list[ActorEntry]] = {}
     for length in range(size - limit, size + limit + 1):
         for key in people.by_shape.get((surname[0], length), ()):
             distance = _edit_distance(surname, key, limit)
             if distance <= limit:
-                by_distance.setdefault(distance, []).append(key)
-    if not by_distance:
-        return []
-    return [e for key in by_distance[min(by_distance)] for e in people.by_surname[key]]
+                by_distance.setdefault(distance, []).extend(people.by_surname[key])
+    return [tuple(by_distance[d]) for d in sorted(by_distance)]
 
 
 def _edit_distance(a: str, b: str, limit: int) -> int:
@@ -562,11 +564,13 @@ def _anchored(
 
 def resolve_phrase(head: Token, res: ActorResources, *, day: date | None) -> Actor | None:
     """Resolve the noun phrase headed by ``head`` without document context."""
-    tokens = _named_subtree(head, res) or phrase_tokens(head, res.rules)
+    whole = _named_subtree(head, res)
+    tokens = whole or phrase_tokens(head, res.rules)
     hits = find_hits(tokens, res, day=day)
     if not hits or not _anchored(head, tokens, hits, res):
         return None
     code, entity_id = _combine(hits, res)
+    code = _head_sector(head, tokens, hits, code, res)
     named = next((h for h in hits if h.kind == "country" and tokens[h.end - 1].i == head.i), None)
     if named is not None and code.country != named.code:  # "NATO-member Norway": head wins
         code, entity_id = _Code(named.code, code.agents), None
@@ -577,10 +581,22 @@ def resolve_phrase(head: Token, res: ActorResources, *, day: date | None) -> Act
     elif not code.agents and _is_capital(tokens, hits, code, res):
         code = _Code(code.country, (res.rules.capital_agent,))
     span = core_span(head)
-    own = _own_entity(head, tokens, hits)
+    own = (
+        " ".join(t.text for t in whole) if whole and entity_id else _own_entity(head, tokens, hits)
+    )
     person = _entity_of(head) if _is_person(head) else None
     name = person.text if person is not None else own
     return make_actor(span.text, code, entity_id=entity_id if own else None, name=name)
+
+
+def _head_sector(
+    head: Token, tokens: Sequence[Token], hits: Sequence[_Hit], code: _Code, res: ActorResources
+) -> _Code:
+    """A people modifier yields to the head's sector ("Kurd refugees", "civilian refugees")."""
+    if not code.agents or code.agents[0] != res.rules.people_agent:
+        return code
+    last = next((h for h in hits if h.kind == "agent" and tokens[h.end - 1].i == head.i), None)
+    return code if last is None else _Code(code.country, split_code(last.code, res).agents)
 
 
 def _named_subtree(head: Token, res: ActorResources) -> list[Token] | None:
@@ -783,14 +799,16 @@ def _depth(tok: Token) -> int:
 def resolve_text(
     text: str, nlp: Language, res: ActorResources, *, day: date | None
 ) -> Actor | None:
-    """Resolve a free-standing actor phrase ("Kenyan police") by its top-most noun."""
+    """Resolve a free-standing actor phrase ("Kenyan police") by its top-most noun; a country
+    it lacks comes from anywhere in the text ("terror group based in Trinidad")."""
     doc = nlp(text)
     heads = [t for t in doc if t.pos_ in _HEAD_POS and not _is_inner(t)]
     actor = resolve_phrase(min(heads, key=_depth), res, day=day) if heads else None
-    if actor is not None:
+    if actor is not None and actor.country is not None:
         return actor
     # A bare name or adjective ("Denmark", "Hungarian") parses badly alone: match it whole.
     code, entity_id = _combine(find_hits(list(doc), res, day=day), res)
     if code.country is None and not code.agents:
-        return None
-    return make_actor(doc.text, code, entity_id=entity_id, name=None)
+        return actor
+    whole = make_actor(doc.text, code, entity_id=entity_id, name=None)
+    return whole if actor is None else complete_actor(actor, [whole], res)
