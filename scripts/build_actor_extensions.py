@@ -4,9 +4,10 @@ and src/communique/data/capitals.json (capital -> country, for "Tehran said" met
 Three sources: the hand-curated aliases in scripts/actor_aliases.json (ours to edit); the
 organisation names of the converted Phoenix dictionaries written with their abbreviation
 ("liberation tigers of tamil eelam (ltte)"), which also get the name without it and the
-abbreviation alone (three letters or more), with the entry's roles; and the demonyms of every country from the pinned ``countryinfo`` package ("South African",
-"Salvadoran") with their plurals ("South Africans"), added only where the converted Phoenix
-dictionaries (actors.jsonl) do not already know the name. Deterministic output.
+abbreviation alone (three letters or more), with the entry's roles; and the demonyms of every
+country from the pinned ``countryinfo`` package ("South African", "Salvadoran") with their
+plurals ("South Africans"). Names the converted Phoenix dictionaries (actors.jsonl) already know
+are skipped. Deterministic output.
 
 Usage: python scripts/build_actor_extensions.py
 """
