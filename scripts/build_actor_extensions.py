@@ -70,7 +70,7 @@ def alias_records(known: set[str]) -> list[dict[str, Any]]:
     raw = json.loads((REPO / "scripts" / "actor_aliases.json").read_text(encoding="utf-8"))
     records = []
     for e in raw["entries"]:
-        names = sorted(n for n in e["names"] if n not in known)
+        names = sorted(n for n in e["names"] if e.get("override") or n not in known)
         if names:
             records.append(_record(e["id"], e["kind"], e["code"], names))
     return records

@@ -203,3 +203,24 @@ def test_resolve_in_context(
     actor = resolve_in_context(text, context, nlp, res, day=None)
     assert actor is not None
     assert actor.code == code
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        # CAMEO codes an ethnic group by where it lives, named after it or before a people noun
+        ("Albanians of southern Serbia", "SRBCVL"),
+        ("ethnic Albanians in south Serbia", "SRBCVL"),
+        ("Bosnian Serbs", "BIHCVL"),
+        # our corrections of Phoenix region codes for single-country groups (override entries)
+        ("Islamic Salvation Front", "DZAREB"),
+        ("Moro Islamic Liberation Front", "PHLREB"),
+        ("Serb forces", "SRBMIL"),
+    ],
+)
+def test_peoples_and_corrected_groups(
+    text: str, code: str, nlp: Language, res: ActorResources
+) -> None:
+    actor = resolve_text(text, nlp, res, day=None)
+    assert actor is not None
+    assert actor.code == code

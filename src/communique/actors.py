@@ -91,6 +91,7 @@ class ActorRules:
     name_particles: frozenset[str]  # "al", "dos": not surnames, compared apart
     name_suffixes: frozenset[str]  # "ii", "jr": no surname
     stance_prefixes: frozenset[str]  # "pro-Iranian", "anti-Syria": not the actor's country
+    ethnic_markers: frozenset[str]  # "ethnic Albanians": a people, not a country's citizens
 
 
 def load_actor_rules() -> ActorRules:
@@ -157,7 +158,7 @@ class _Hit:
     entity_id: str | None
     title: tuple[str, ...] = ()  # agents of a title inside a KB name ("president bill clinton")
     person: bool = False  # a person of the knowledge base
-    after_of: bool = False  # "(King Hassan) of Morocco"
+    after: str | None = None  # the phrase preposition before it: "(King Hassan) of Morocco"
 
 
 @dataclass(frozen=True, slots=True)
@@ -411,8 +412,8 @@ def find_hits(tokens: Sequence[Token], res: ActorResources, *, day: date | None)
         if hit is None:
             i += 1
             continue
-        if hit.kind == "country" and i > 0 and tokens[i - 1].lower_ == "of":
-            hit = replace(hit, after_of=True)
+        if hit.kind == "country" and i > 0 and tokens[i - 1].lower_ in res.rules.phrase_preps:
+            hit = replace(hit, after=tokens[i - 1].lower_)
         if not (hit.kind == "country" and _stance(tokens[i], res.rules)):
             hits.append(hit)  # "pro-Iranian Hizbollah", "anti-Syria journalist": not the country
         i = hit.end
@@ -500,7 +501,8 @@ def _combine(hits: Sequence[_Hit], res: ActorResources) -> tuple[_Code, str | No
     if named is not None and (country is None or (entity and named.start < entity.start)):
         country = named.code
     if entity and entity.person:  # "King Hassan of Morocco": "of" names the person's country
-        country = next((h.code for h in hits if h.after_of and h.start > entity.start), country)
+        of = (h.code for h in hits if h.after == "of" and h.start > entity.start)
+        country = next(of, country)
     agent_hit = next((h for h in hits if h.kind == "agent"), None)
     titled = split_code(agent_hit.code, res).agents if agent_hit else ()
     if not titled and entity is not None:  # "President Bill Clinton" is one KB name
@@ -571,12 +573,15 @@ def resolve_phrase(head: Token, res: ActorResources, *, day: date | None) -> Act
         return None
     code, entity_id = _combine(hits, res)
     code = _head_sector(head, tokens, hits, code, res)
+    people = _is_people(head, tokens, hits, res)  # "Bosnian Serbs": Serbs living in Bosnia
     named = next((h for h in hits if h.kind == "country" and tokens[h.end - 1].i == head.i), None)
-    if named is not None and code.country != named.code:  # "NATO-member Norway": head wins
-        code, entity_id = _Code(named.code, code.agents), None
+    if named is not None and code.country != named.code and not people:
+        code, entity_id = _Code(named.code, code.agents), None  # "NATO-member Norway"
     if code.country is None and not code.agents:
         return None
-    if not code.agents and _is_people(head, tokens, hits, res):
+    if people or any(c.lower_ in res.rules.ethnic_markers for c in head.children):
+        code = _Code(_residence(head, tokens, hits) or code.country, code.agents)
+    if not code.agents and people:
         code = _Code(code.country, (res.rules.people_agent,))
     elif not code.agents and _is_capital(tokens, hits, code, res):
         code = _Code(code.country, (res.rules.capital_agent,))
@@ -587,6 +592,20 @@ def resolve_phrase(head: Token, res: ActorResources, *, day: date | None) -> Act
     person = _entity_of(head) if _is_person(head) else None
     name = person.text if person is not None else own
     return make_actor(span.text, code, entity_id=entity_id if own else None, name=name)
+
+
+def _residence(head: Token, tokens: Sequence[Token], hits: Sequence[_Hit]) -> str | None:
+    """The country a people lives in, named in an attachment ("Albanians of southern Serbia",
+    "ethnic Albanians in south Serbia"): CAMEO codes an ethnic group by its country of
+    residence."""
+    for hit in hits:
+        tok = tokens[hit.end - 1]
+        if hit.kind != "country" or tok.i <= head.i:
+            continue
+        path = [t for t in tok.ancestors if t.i > head.i]
+        if any(t.dep_ == "prep" for t in path) and head in tok.ancestors:
+            return hit.code
+    return None
 
 
 def _head_sector(
@@ -642,7 +661,11 @@ def _is_people(
     entries = res.kb.by_name.get(head.lower_, ())
     if any(e.names[0] == head.lower_ and e.source != "communique" for e in entries):
         return False  # "Philippines", "Maldives": a country's own (primary) name, no demonym
-    if any(e.names[0] == w for w in singular for e in res.kb.by_name.get(w, ())):
+    if any(
+        e.names[0] == w and e.source != "communique"
+        for w in singular
+        for e in res.kb.by_name.get(w, ())
+    ):
         return False  # "the Rohans", "the two Koreas": the country's name in the plural
     return any(h.kind == "country" and tokens[h.end - 1].i == head.i for h in hits)
 
