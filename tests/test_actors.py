@@ -224,3 +224,12 @@ def test_peoples_and_corrected_groups(
     actor = resolve_text(text, nlp, res, day=None)
     assert actor is not None
     assert actor.code == code
+
+
+def test_misspelt_country_and_generic_role_in_context(nlp: Language, res: ActorResources) -> None:
+    ghanians = resolve_text("Ghanians", nlp, res, day=None)  # one edit from "ghanaians"
+    assert ghanians is not None and ghanians.country == "GHA"
+    assert resolve_text("Gondorians", nlp, res, day=None) is None  # no country this near
+    context = "The US rejected calls by Kofi Annan, UN secretary-general, to adopt reforms."
+    annan = resolve_in_context("Kofi Annan", context, nlp, res, day=None)
+    assert annan is not None and (annan.code, annan.entity_id) == ("IGOUNOGOV", "KOFI_ANNAN")

@@ -33,8 +33,10 @@ from communique.model import Span as CharSpan
 
 __all__ = [
     "ActorResources",
+    "CountryNames",
     "PersonIndex",
     "complete_actor",
+    "country_names",
     "load_actor_resources",
     "person_index",
     "resolve_mentions",
@@ -59,6 +61,13 @@ class PersonIndex:
 
 
 @dataclass(frozen=True)
+class CountryNames:
+    """One-word country names and demonyms by shape, for misspellings ("Ghanians")."""
+
+    by_shape: Mapping[tuple[str, int], tuple[tuple[str, str], ...]]  # -> (name, code)
+
+
+@dataclass(frozen=True)
 class ActorResources:
     """Everything actor resolution reads; load once and pass in."""
 
@@ -69,6 +78,7 @@ class ActorResources:
     people: PersonIndex = field(
         default_factory=lambda: PersonIndex(MappingProxyType({}), MappingProxyType({}))
     )
+    countries: CountryNames = field(default_factory=lambda: CountryNames(MappingProxyType({})))
 
 
 @dataclass(frozen=True)
@@ -116,6 +126,23 @@ def load_actor_resources() -> ActorResources:
         agent_codes=agent_codes(agents),
         rules=rules,
         people=person_index(kb, rules),
+        countries=country_names(kb),
+    )
+
+
+def country_names(kb: ActorKB) -> CountryNames:
+    """The one-word names of the knowledge base's countries (7 letters or more) with their
+    undated code, by (initial, length)."""
+    found: dict[tuple[str, int], dict[str, str]] = {}
+    for entry in kb.entries:
+        code = entry.code_on(None)
+        if entry.kind != "country" or not code:
+            continue
+        for name in entry.names:
+            if len(name) >= 7 and name.isalpha():
+                found.setdefault((name[0], len(name)), {}).setdefault(name, code)
+    return CountryNames(
+        MappingProxyType({k: tuple(sorted(v.items())) for k, v in sorted(found.items())})
     )
 
 
@@ -360,18 +387,21 @@ def _near_surnames(
     return [tuple(by_distance[d]) for d in sorted(by_distance)]
 
 
-def _edit_distance(a: str, b: str, limit: int) -> int:
-    """Levenshtein distance of ``a`` and ``b``, or ``limit + 1`` once it must exceed ``limit``."""
+def _edit_distance(a: str, b: str, limit: int, *, swaps: bool = False) -> int:
+    """Levenshtein distance of ``a`` and ``b`` (with ``swaps``, a swap of neighbours counts one
+    edit), or ``limit + 1`` once it must exceed ``limit``."""
+    before: list[int] = []
     previous = list(range(len(b) + 1))
     for x, char in enumerate(a, 1):
         current = [x]
         for y, other in enumerate(b, 1):
-            current.append(
-                min(previous[y] + 1, current[y - 1] + 1, previous[y - 1] + (char != other))
-            )
+            cost = min(previous[y] + 1, current[y - 1] + 1, previous[y - 1] + (char != other))
+            if swaps and x > 1 and y > 1 and char == b[y - 2] and a[x - 2] == other:
+                cost = min(cost, before[y - 2] + 1)
+            current.append(cost)
         if min(current) > limit:
             return limit + 1
-        previous = current
+        before, previous = previous, current
     return previous[-1]
 
 
@@ -409,6 +439,7 @@ def find_hits(tokens: Sequence[Token], res: ActorResources, *, day: date | None)
             before = hits[-1] if hits and hits[-1].end == i else None
             title = split_code(before.code, res).agents if before and before.kind == "agent" else ()
             hit = _person_hit(tokens, i, run, res, day, title) or hit
+        hit = hit or _misspelt_country(tokens[i], i, res)
         if hit is None:
             i += 1
             continue
@@ -418,6 +449,23 @@ def find_hits(tokens: Sequence[Token], res: ActorResources, *, day: date | None)
             hits.append(hit)  # "pro-Iranian Hizbollah", "anti-Syria journalist": not the country
         i = hit.end
     return hits
+
+
+def _misspelt_country(tok: Token, i: int, res: ActorResources) -> _Hit | None:
+    """A capitalised word of 7 letters or more one edit (or one swap of neighbours) from a
+    country name or demonym, when all such names share one code ("Ghanians", "Khatmandu")."""
+    word = tok.lower_
+    if len(word) < 7 or not word.isalpha() or not tok.text[:1].isupper() or tok.ent_type_ in {
+        "PERSON", "ORG"
+    }:  # fmt: skip
+        return None
+    codes = {
+        code
+        for length in (len(word) - 1, len(word), len(word) + 1)
+        for name, code in res.countries.by_shape.get((word[0], length), ())
+        if _edit_distance(word, name, 1, swaps=True) <= 1
+    }
+    return _Hit(i, i + 1, "country", codes.pop(), None) if len(codes) == 1 else None
 
 
 def _stance(tok: Token, rules: ActorRules) -> bool:
@@ -505,8 +553,9 @@ def _combine(hits: Sequence[_Hit], res: ActorResources) -> tuple[_Code, str | No
         country = next(of, country)
     agent_hit = next((h for h in hits if h.kind == "agent"), None)
     titled = split_code(agent_hit.code, res).agents if agent_hit else ()
-    if not titled and entity is not None:  # "President Bill Clinton" is one KB name
-        titled = tuple(a for a in entity.title if a not in entity.code[3:])
+    for other in (h for h in hits if h.kind == "entity" and not titled):
+        # "President Bill Clinton" is one KB name; "Kofi Annan, UN secretary-general" two
+        titled = tuple(a for a in other.title if a not in other.code[3:])
     agents = base.agents
     if not agents or (titled and agents[0] in res.rules.generic_agents):
         agents = titled or agents  # "President Boris Yeltsin": the title beats a generic role
@@ -532,8 +581,12 @@ def complete_actor(
         return None
     code = _code_of(alone)
     entity_id = alone.entity_id
+    generic = res.rules.generic_agents
     for outer in map(_code_of, around):
-        code = _Code(code.country or outer.country, code.agents or outer.agents)
+        agents = code.agents or outer.agents
+        if code.agents and code.agents[0] in generic and outer.agents:
+            agents = outer.agents  # "Kofi Annan, UN secretary-general": the title beats ELI
+        code = _Code(code.country or outer.country, agents)
     if code == _code_of(alone):
         return alone
     return make_actor(alone.text, code, entity_id=entity_id, name=alone.name)
