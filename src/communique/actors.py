@@ -57,14 +57,14 @@ class PersonIndex:
     """The people of a knowledge base by surname, for titled surnames and misspelt names."""
 
     by_surname: Mapping[str, tuple[ActorEntry, ...]]
-    by_shape: Mapping[tuple[str, int], tuple[str, ...]]  # (initial, length) -> surnames
+    by_given: Mapping[str, tuple[tuple[ActorEntry, tuple[str, ...]], ...]]  # -> (person, surnames)
 
 
 @dataclass(frozen=True)
 class CountryNames:
     """One-word country names and demonyms by shape, for misspellings ("Ghanians")."""
 
-    by_shape: Mapping[tuple[str, int], tuple[tuple[str, str], ...]]  # -> (name, code)
+    by_deletion: Mapping[str, tuple[tuple[str, str], ...]]  # name, or less a letter -> names
 
 
 @dataclass(frozen=True)
@@ -132,18 +132,23 @@ def load_actor_resources() -> ActorResources:
 
 def country_names(kb: ActorKB) -> CountryNames:
     """The one-word names of the knowledge base's countries (7 letters or more) with their
-    undated code, by (initial, length)."""
-    found: dict[tuple[str, int], dict[str, str]] = {}
+    undated code, under the name and each spelling of it less one letter."""
+    found: dict[str, dict[str, str]] = {}
     for entry in kb.entries:
         code = entry.code_on(None)
         if entry.kind != "country" or not code:
             continue
         for name in entry.names:
             if len(name) >= 7 and name.isalpha():
-                found.setdefault((name[0], len(name)), {}).setdefault(name, code)
+                for key in {name} | _deletions(name):
+                    found.setdefault(key, {}).setdefault(name, code)
     return CountryNames(
         MappingProxyType({k: tuple(sorted(v.items())) for k, v in sorted(found.items())})
     )
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:k] + word[k + 1 :] for k in range(len(word))}
 
 
 def _name_words(name: str) -> list[str]:
@@ -158,21 +163,23 @@ def _surname(words: Sequence[str], rules: ActorRules) -> str | None:
 
 
 def person_index(kb: ActorKB, rules: ActorRules) -> PersonIndex:
-    """Surname (last word that is no particle or suffix, of a name of two words or more) ->
-    the people of ``kb`` with that surname."""
+    """The people of ``kb`` by surname (the last word that is no particle or suffix, of a name
+    of two words or more) and by first given name."""
     found: dict[str, list[ActorEntry]] = {}
+    given: dict[str, list[tuple[ActorEntry, tuple[str, ...]]]] = {}
     for entry in kb.entries:
         if entry.kind != "person":
             continue
-        keys = {_surname(_name_words(name), rules) for name in entry.names}
-        for key in sorted(k for k in keys if k):
+        names = [_name_words(name) for name in entry.names]
+        surnames = tuple(sorted({k for k in (_surname(w, rules) for w in names) if k}))
+        for key in surnames:
             found.setdefault(key, []).append(entry)
-    shapes: dict[tuple[str, int], list[str]] = {}
-    for key in sorted(found):
-        shapes.setdefault((key[0], len(key)), []).append(key)
+        firsts = {w[0] for w in names if len(w) >= 2 and w[0] not in rules.name_particles}
+        for key in sorted(firsts):
+            given.setdefault(key, []).append((entry, surnames))
     return PersonIndex(
         by_surname=MappingProxyType({k: tuple(v) for k, v in found.items()}),
-        by_shape=MappingProxyType({k: tuple(v) for k, v in shapes.items()}),
+        by_given=MappingProxyType({k: tuple(v) for k, v in given.items()}),
     )
 
 
@@ -258,6 +265,8 @@ def _name_keys(tokens: Sequence[Token]) -> list[str]:
     """The KB keys a token sequence may spell: its words joined by spaces, the text as written
     ("people's", "al-bashir"), and that with hyphens as spaces ("al bashir")."""
     spaced = " ".join(_words(tokens))
+    if all(t.text.isalnum() for t in tokens):
+        return [spaced]
     glued = "".join(
         t.lower_ + (t.whitespace_ if k + 1 < len(tokens) and tokens[k + 1].i == t.i + 1 else " ")
         for k, t in enumerate(tokens)
@@ -334,7 +343,7 @@ def _person_hit(
     particles = {_al(w) for w in words if w in rules.name_particles}
     levels = [res.people.by_surname.get(surname, ())]
     if not levels[0]:
-        levels = _near_surnames(surname, res.people, titled=bool(title), given=bool(given))
+        levels = _near_surnames(surname, given, res.people, rules)
     fits: list[ActorEntry] = []
     for entries in levels:  # the nearest surnames with a fitting person
         fits = [e for e in entries if _names_fit(e, given, particles, rules)]
@@ -367,23 +376,20 @@ def _names_fit(
 
 
 def _near_surnames(
-    surname: str, people: PersonIndex, *, titled: bool, given: bool
+    surname: str, given: Sequence[str], people: PersonIndex, rules: ActorRules
 ) -> list[tuple[ActorEntry, ...]]:
-    """People whose surname is within edit distance 2 (surnames of 6 letters or more, with a
-    title or a given name) or 1 (5 letters, with both), grouped by distance, nearest first."""
+    """People with the text's first given name whose surname is within edit distance 2
+    (surnames of 6 letters or more) or 1 (5 letters), grouped by distance, nearest first."""
     size = len(surname)
-    if size >= 6 and (titled or given):
-        limit = 2
-    elif size == 5 and titled and given:
-        limit = 1
-    else:
+    limit = 2 if size >= 6 else 1 if size == 5 else 0
+    if not limit or not given:
         return []
     by_distance: dict[int, list[ActorEntry]] = {}
-    for length in range(size - limit, size + limit + 1):
-        for key in people.by_shape.get((surname[0], length), ()):
-            distance = _edit_distance(surname, key, limit)
-            if distance <= limit:
-                by_distance.setdefault(distance, []).extend(people.by_surname[key])
+    for entry, keys in people.by_given.get(given[0], ()):
+        near = [k for k in keys if abs(len(k) - size) <= limit]
+        distance = min((_edit_distance(surname, k, limit) for k in near), default=limit + 1)
+        if distance <= limit:
+            by_distance.setdefault(distance, []).append(entry)
     return [tuple(by_distance[d]) for d in sorted(by_distance)]
 
 
@@ -461,8 +467,8 @@ def _misspelt_country(tok: Token, i: int, res: ActorResources) -> _Hit | None:
         return None
     codes = {
         code
-        for length in (len(word) - 1, len(word), len(word) + 1)
-        for name, code in res.countries.by_shape.get((word[0], length), ())
+        for key in {word} | _deletions(word)
+        for name, code in res.countries.by_deletion.get(key, ())
         if _edit_distance(word, name, 1, swaps=True) <= 1
     }
     return _Hit(i, i + 1, "country", codes.pop(), None) if len(codes) == 1 else None
@@ -674,6 +680,8 @@ def _head_sector(
 def _named_subtree(head: Token, res: ActorResources) -> list[Token] | None:
     """The head's whole phrase when it is one knowledge-base name, attachments included
     ("National Union for the Total Independence of Angola")."""
+    if head.pos_ != "PROPN" or head.right_edge.i == head.i:
+        return None  # organisation names end on a proper noun's attachment
     doc = head.doc
     start = core_span(head).start
     end = head.right_edge.i + 1
