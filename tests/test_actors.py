@@ -233,3 +233,19 @@ def test_misspelt_country_and_generic_role_in_context(nlp: Language, res: ActorR
     context = "The US rejected calls by Kofi Annan, UN secretary-general, to adopt reforms."
     annan = resolve_in_context("Kofi Annan", context, nlp, res, day=None)
     assert annan is not None and (annan.code, annan.entity_id) == ("IGOUNOGOV", "KOFI_ANNAN")
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Ousted President Askar Akayev", "KGZELI"),  # PLOVER ELI: former, ousted, exiled
+        ("former Israeli prime minister", "ISRELI"),
+        ("Russian Jewish immigrants", "RUSCVL"),  # a religion modifier yields to the head noun
+    ],
+)
+def test_former_officials_and_modifiers(
+    text: str, code: str, nlp: Language, res: ActorResources
+) -> None:
+    actor = resolve_text(text, nlp, res, day=None)
+    assert actor is not None
+    assert actor.code == code

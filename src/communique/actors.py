@@ -102,17 +102,21 @@ class ActorRules:
     name_suffixes: frozenset[str]  # "ii", "jr": no surname
     stance_prefixes: frozenset[str]  # "pro-Iranian", "anti-Syria": not the actor's country
     ethnic_markers: frozenset[str]  # "ethnic Albanians": a people, not a country's citizens
+    modifier_agents: frozenset[str]  # "Kurd refugees": CVL and religions yield to the head
+    former_markers: frozenset[str]  # "former President": ELI
+    former_agent: str  # ELI
 
 
 def load_actor_rules() -> ActorRules:
     raw = json.loads(resources.files("communique.data").joinpath("actor_rules.json").read_text())
     data = resources.files("communique.data")
     capitals = json.loads(data.joinpath("capitals.json").read_text(encoding="utf-8"))["capitals"]
-    special = {"people_agent", "capital_agent", "capitals"}
+    special = {"people_agent", "capital_agent", "capitals", "former_agent"}
     sets = {k: frozenset(raw[k]) for k in ActorRules.__dataclass_fields__ if k not in special}
     return ActorRules(
         people_agent=str(raw["people_agent"]),
         capital_agent=str(raw["capital_agent"]),
+        former_agent=str(raw["former_agent"]),
         capitals=MappingProxyType({str(k): str(v) for k, v in capitals.items()}),
         **sets,
     )
@@ -670,8 +674,14 @@ def _residence(head: Token, tokens: Sequence[Token], hits: Sequence[_Hit]) -> st
 def _head_sector(
     head: Token, tokens: Sequence[Token], hits: Sequence[_Hit], code: _Code, res: ActorResources
 ) -> _Code:
-    """A people modifier yields to the head's sector ("Kurd refugees", "civilian refugees")."""
-    if not code.agents or code.agents[0] != res.rules.people_agent:
+    """A people or religion modifier yields to the head's sector ("Kurd refugees", "civilian
+    refugees", "Christian missionary"); a former official is ELI ("ousted President X")."""
+    rules = res.rules
+    core = core_span(head)
+    official = bool(code.agents) and code.agents[0] in rules.person_agents
+    if official and any(t.lower_ in rules.former_markers for t in core if t.i != head.i):
+        return _Code(code.country, (rules.former_agent,))
+    if not code.agents or code.agents[0] not in rules.modifier_agents:
         return code
     last = next((h for h in hits if h.kind == "agent" and tokens[h.end - 1].i == head.i), None)
     return code if last is None else _Code(code.country, split_code(last.code, res).agents)
