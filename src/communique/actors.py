@@ -283,7 +283,8 @@ def _name_keys(tokens: Sequence[Token]) -> list[str]:
 def _kb_hit(
     tokens: Sequence[Token], i: int, n: int, res: ActorResources, day: date | None
 ) -> _Hit | None:
-    named = tokens[i + 1] if n > 1 and tokens[i].lower_ == "the" else tokens[i]
+    lead = tokens[i].lower_ == "the" or tokens[i].lower_ in res.rules.name_particles
+    named = tokens[i + 1] if n > 1 and lead else tokens[i]  # "the Shire", "al-Qaeda"
     if not named.text[:1].isupper():
         return None  # proper names are capitalised ("the Shire" too); "us" is not the USA
     for name in _name_keys(tokens[i : i + n]):
@@ -463,11 +464,14 @@ def find_hits(tokens: Sequence[Token], res: ActorResources, *, day: date | None)
 
 def _misspelt_country(tok: Token, i: int, res: ActorResources) -> _Hit | None:
     """A capitalised word of 7 letters or more one edit (or one swap of neighbours) from a
-    country name or demonym, when all such names share one code ("Ghanians", "Khatmandu")."""
+    country name or demonym, when all such names share one code ("Ghanians", "Chenchen")."""
     word = tok.lower_
-    if len(word) < 7 or not word.isalpha() or not tok.text[:1].isupper() or tok.ent_type_ in {
-        "PERSON", "ORG"
-    }:  # fmt: skip
+    if (
+        len(word) < 7
+        or not word.isalpha()
+        or not tok.text[:1].isupper()
+        or tok.ent_type_ == "PERSON"
+    ):
         return None
     codes = {
         code
