@@ -196,6 +196,8 @@ def test_surnames_need_a_title_and_one_person(nlp: Language, res: ActorResources
         ("Hungarian", "Senior Hungarian and Romanian officials agreed on Wednesday.", "HUNGOV"),
         ("Romanian", "Senior Hungarian and Romanian officials agreed on Wednesday.", "ROUGOV"),
         ("Egyptian warships", "French and Egyptian warships launched war games.", "EGYMIL"),
+        # an ethnic group is coded where the sentence places it (CAMEO: country of residence)
+        ("ethnic Albanians", "Up to 100 ethnic Albanians demonstrated in Serbia.", "SRBCVL"),
     ],
 )
 def test_resolve_in_context(

@@ -39,6 +39,7 @@ __all__ = [
     "country_names",
     "load_actor_resources",
     "person_index",
+    "place_countries",
     "resolve_mentions",
     "resolve_phrase",
     "resolve_text",
@@ -892,6 +893,17 @@ def resolve_mentions(doc: Doc, res: ActorResources, *, day: date | None) -> dict
 
 def _depth(tok: Token) -> int:
     return sum(1 for _ in tok.ancestors)
+
+
+def place_countries(doc: Doc, res: ActorResources) -> list[str]:
+    """The countries named as places in ``doc`` ("in Serbia", "in southeastern Serbia"), in
+    text order: a country that is the object of "in"."""
+    found: list[str] = []
+    for tok in doc:
+        if tok.dep_ == "pobj" and tok.head.lower_ == "in":
+            hits = find_hits(list(tok.subtree), res, day=None)
+            found += [h.code for h in hits if h.kind == "country"][:1]
+    return found
 
 
 def resolve_text(

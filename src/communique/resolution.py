@@ -13,14 +13,20 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 from spacy.language import Language
-from spacy.tokens import Span
+from spacy.tokens import Doc, Span
 
-from communique.actors import ActorResources, complete_actor, resolve_mentions, resolve_text
+from communique.actors import (
+    ActorResources,
+    complete_actor,
+    place_countries,
+    resolve_mentions,
+    resolve_text,
+)
 from communique.model import Actor, Mention
 
 __all__ = ["ResolveRequest", "parse_request", "resolution_dict", "resolve", "resolve_in_context"]
@@ -129,7 +135,20 @@ def resolve_in_context(
                 return own.actor  # "Quill" after "Ada Quill": the linked person
             break
     near = [m.actor for m in (own, _overlapping(spans, list(mentions.values()))) if m]
-    return complete_actor(resolve_text(text, nlp, res, day=day), near, res)
+    actor = complete_actor(resolve_text(text, nlp, res, day=day), near, res)
+    return _resident(text, actor, doc, res) if actor is not None else None
+
+
+def _resident(text: str, actor: Actor, doc: Doc, res: ActorResources) -> Actor:
+    """An ethnic group ("ethnic Albanians", "the Albanian population") takes the country the
+    sentence places it in ("... demonstrated in Serbia"): CAMEO's country of residence."""
+    words = {w.strip(".,").lower() for w in text.split()}
+    if not words & res.rules.ethnic_markers:
+        return actor
+    places = [c for c in place_countries(doc, res) if c != actor.country]
+    if not places or actor.country is None:
+        return actor
+    return replace(actor, country=places[0], code=places[0] + actor.code[len(actor.country) :])
 
 
 def resolve(request: ResolveRequest, nlp: Language, res: ActorResources) -> Actor | None:
