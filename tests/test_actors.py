@@ -176,6 +176,7 @@ def test_kb_people_and_organisations(
         ("Ugandan opposition candidates", "UGAOPP"),
         ("Iraqi towns", "IRQCVL"),
         ("al-Qaeda leaders", "IMGMUSALQGOV"),  # a lowercase particle may open a KB name
+        ("Northern Ireland", "GBR"),  # not Ireland
     ],
 )
 def test_resolve_text_codes(text: str, code: str, nlp: Language, res: ActorResources) -> None:
