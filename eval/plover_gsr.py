@@ -44,7 +44,15 @@ VERSION_MAP = {
     "DISAPPROVE": "ACCUSE",
     "INVESTIGATE": "ACCUSE",
 }
-GOLD_CODE_MAP = {"JAP": "JPN", "ROM": "ROU", "UK": "GBR", "GER": "DEU", "UAE": "ARE"}
+GOLD_CODE_MAP = {
+    "JAP": "JPN",
+    "ROM": "ROU",
+    "UK": "GBR",
+    "GER": "DEU",
+    "UAE": "ARE",
+    "ITL": "ITA",  # Italy (a typo in the GSR)
+    "VTN": "VNM",  # Vietnam (a typo in the GSR; VNM elsewhere in it)
+}
 
 
 def load_gold(shared: Path) -> list[dict[str, Any]]:

@@ -1,10 +1,13 @@
 """Build src/communique/data/actors_communique.jsonl (actor names the Phoenix dictionaries lack)
 and src/communique/data/capitals.json (capital -> country, for "Tehran said" metonymy).
 
-Two sources, both ours to edit: the hand-curated aliases in scripts/actor_aliases.json, and the
-demonyms of every country from the pinned ``countryinfo`` package ("South African",
-"Salvadoran") with their plurals ("South Africans"), added only where the converted Phoenix
-dictionaries (actors.jsonl) do not already know the name. Deterministic output.
+Three sources: the hand-curated aliases in scripts/actor_aliases.json (ours to edit); the
+organisation names of the converted Phoenix dictionaries written with their abbreviation
+("liberation tigers of tamil eelam (ltte)"), which also get the name without it and the
+abbreviation alone (three letters or more), with the entry's roles; and the demonyms of every
+country from the pinned ``countryinfo`` package ("South African", "Salvadoran") with their
+plurals ("South Africans"). Names the converted Phoenix dictionaries (actors.jsonl) already know
+are skipped. Deterministic output.
 
 Usage: python scripts/build_actor_extensions.py
 """
@@ -12,6 +15,7 @@ Usage: python scripts/build_actor_extensions.py
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -66,9 +70,34 @@ def alias_records(known: set[str]) -> list[dict[str, Any]]:
     raw = json.loads((REPO / "scripts" / "actor_aliases.json").read_text(encoding="utf-8"))
     records = []
     for e in raw["entries"]:
-        names = sorted(n for n in e["names"] if n not in known)
+        names = sorted(n for n in e["names"] if e.get("override") or n not in known)
         if names:
             records.append(_record(e["id"], e["kind"], e["code"], names))
+    return records
+
+
+def short_name_records(known: set[str]) -> list[dict[str, Any]]:
+    """ "liberation tigers of tamil eelam (ltte)" -> "liberation tigers of tamil eelam", "ltte"
+    (organisations of actors.jsonl only; names already known are skipped)."""
+    records = []
+    taken = set(known)
+    with (DATA / "actors.jsonl").open(encoding="utf-8") as f:
+        for line in f:
+            rec = json.loads(line)
+            if rec["kind"] != "organisation":
+                continue
+            names = set()
+            for name in rec["names"]:
+                found = re.fullmatch(r"(.+?) \(([a-z]{3,})\)", name)
+                if found:
+                    names |= {found.group(1).strip(), found.group(2)}
+            new = sorted(names - taken)
+            if new:
+                taken |= set(new)
+                ident = "COMMUNIQUE_SHORT_" + rec["id"]
+                kind, roles = "organisation", rec["roles"]
+                short = {"id": ident, "kind": kind, "names": new, "roles": roles}
+                records.append(short | {"source": "communique"})
     return records
 
 
@@ -105,7 +134,10 @@ def capitals() -> dict[str, str]:
 
 def main() -> None:
     known = known_names()
-    records = alias_records(known) + demonym_records(known)
+    records = alias_records(known)
+    known |= {name for rec in records for name in rec["names"]}
+    records += short_name_records(known)
+    records += demonym_records(known | {n for rec in records for n in rec["names"]})
     out = DATA / "actors_communique.jsonl"
     with out.open("w", encoding="utf-8") as f:
         for rec in records:

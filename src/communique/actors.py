@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from importlib import resources
 from types import MappingProxyType
@@ -21,6 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from communique.dictionaries import (
+    ActorEntry,
     ActorKB,
     AgentDictionary,
     agent_codes,
@@ -32,7 +33,13 @@ from communique.model import Span as CharSpan
 
 __all__ = [
     "ActorResources",
+    "CountryNames",
+    "PersonIndex",
+    "complete_actor",
+    "country_names",
     "load_actor_resources",
+    "person_index",
+    "place_countries",
     "resolve_mentions",
     "resolve_phrase",
     "resolve_text",
@@ -47,6 +54,21 @@ _NON_HEAD_DEPS = frozenset({"compound", "flat"})
 
 
 @dataclass(frozen=True)
+class PersonIndex:
+    """The people of a knowledge base by surname, for titled surnames and misspelt names."""
+
+    by_surname: Mapping[str, tuple[ActorEntry, ...]]
+    by_given: Mapping[str, tuple[tuple[ActorEntry, tuple[str, ...]], ...]]  # -> (person, surnames)
+
+
+@dataclass(frozen=True)
+class CountryNames:
+    """One-word country names and demonyms by shape, for misspellings ("Ghanians")."""
+
+    by_deletion: Mapping[str, tuple[tuple[str, str], ...]]  # name, or less a letter -> names
+
+
+@dataclass(frozen=True)
 class ActorResources:
     """Everything actor resolution reads; load once and pass in."""
 
@@ -54,6 +76,10 @@ class ActorResources:
     agents: AgentDictionary
     agent_codes: frozenset[str]  # every three-letter agent code of the agent dictionary
     rules: ActorRules
+    people: PersonIndex = field(
+        default_factory=lambda: PersonIndex(MappingProxyType({}), MappingProxyType({}))
+    )
+    countries: CountryNames = field(default_factory=lambda: CountryNames(MappingProxyType({})))
 
 
 @dataclass(frozen=True)
@@ -73,26 +99,92 @@ class ActorRules:
     expletive_verbs: frozenset[str]  # "it is", "it seems": "it" names nothing
     capital_agent: str  # "Tehran said": a capital alone is its government (GOV)
     capitals: Mapping[str, str]  # capital name (lowercase) -> ISO3, from data/capitals.json
+    name_particles: frozenset[str]  # "al", "dos": not surnames, compared apart
+    name_suffixes: frozenset[str]  # "ii", "jr": no surname
+    stance_prefixes: frozenset[str]  # "pro-Iranian", "anti-Syria": not the actor's country
+    ethnic_markers: frozenset[str]  # "ethnic Albanians": a people, not a country's citizens
+    modifier_agents: frozenset[str]  # "Kurd refugees": CVL and religions yield to the head
+    former_markers: frozenset[str]  # "former President": ELI
+    former_agent: str  # ELI
 
 
 def load_actor_rules() -> ActorRules:
     raw = json.loads(resources.files("communique.data").joinpath("actor_rules.json").read_text())
     data = resources.files("communique.data")
     capitals = json.loads(data.joinpath("capitals.json").read_text(encoding="utf-8"))["capitals"]
-    special = {"people_agent", "capital_agent", "capitals"}
+    special = {"people_agent", "capital_agent", "capitals", "former_agent"}
     sets = {k: frozenset(raw[k]) for k in ActorRules.__dataclass_fields__ if k not in special}
     return ActorRules(
         people_agent=str(raw["people_agent"]),
         capital_agent=str(raw["capital_agent"]),
+        former_agent=str(raw["former_agent"]),
         capitals=MappingProxyType({str(k): str(v) for k, v in capitals.items()}),
         **sets,
     )
 
 
 def load_actor_resources() -> ActorResources:
-    agents = load_agents()
+    agents, kb, rules = load_agents(), load_actor_kb(), load_actor_rules()
     return ActorResources(
-        kb=load_actor_kb(), agents=agents, agent_codes=agent_codes(agents), rules=load_actor_rules()
+        kb=kb,
+        agents=agents,
+        agent_codes=agent_codes(agents),
+        rules=rules,
+        people=person_index(kb, rules),
+        countries=country_names(kb),
+    )
+
+
+def country_names(kb: ActorKB) -> CountryNames:
+    """The one-word names of the knowledge base's countries (7 letters or more) with their
+    undated code, under the name and each spelling of it less one letter."""
+    found: dict[str, dict[str, str]] = {}
+    for entry in kb.entries:
+        code = entry.code_on(None)
+        if entry.kind != "country" or not code:
+            continue
+        for name in entry.names:
+            if len(name) >= 7 and name.isalpha():
+                for key in {name} | _deletions(name):
+                    found.setdefault(key, {}).setdefault(name, code)
+    return CountryNames(
+        MappingProxyType({k: tuple(sorted(v.items())) for k, v in sorted(found.items())})
+    )
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:k] + word[k + 1 :] for k in range(len(word))}
+
+
+def _name_words(name: str) -> list[str]:
+    return name.replace("-", " ").replace(".", " ").split()
+
+
+def _surname(words: Sequence[str], rules: ActorRules) -> str | None:
+    core = [w for w in words if w not in rules.name_particles]
+    while core and core[-1] in rules.name_suffixes:
+        core.pop()
+    return core[-1] if len(core) >= 2 and len(core[-1]) >= 3 else None
+
+
+def person_index(kb: ActorKB, rules: ActorRules) -> PersonIndex:
+    """The people of ``kb`` by surname (the last word that is no particle or suffix, of a name
+    of two words or more) and by first given name."""
+    found: dict[str, list[ActorEntry]] = {}
+    given: dict[str, list[tuple[ActorEntry, tuple[str, ...]]]] = {}
+    for entry in kb.entries:
+        if entry.kind != "person":
+            continue
+        names = [_name_words(name) for name in entry.names]
+        surnames = tuple(sorted({k for k in (_surname(w, rules) for w in names) if k}))
+        for key in surnames:
+            found.setdefault(key, []).append(entry)
+        firsts = {w[0] for w in names if len(w) >= 2 and w[0] not in rules.name_particles}
+        for key in sorted(firsts):
+            given.setdefault(key, []).append((entry, surnames))
+    return PersonIndex(
+        by_surname=MappingProxyType({k: tuple(v) for k, v in found.items()}),
+        by_given=MappingProxyType({k: tuple(v) for k, v in given.items()}),
     )
 
 
@@ -104,6 +196,8 @@ class _Hit:
     code: str
     entity_id: str | None
     title: tuple[str, ...] = ()  # agents of a title inside a KB name ("president bill clinton")
+    person: bool = False  # a person of the knowledge base
+    after: str | None = None  # the phrase preposition before it: "(King Hassan) of Morocco"
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,20 +266,155 @@ def _words(tokens: Sequence[Token]) -> list[str]:
     return [t.lower_ for t in tokens]
 
 
+def _name_keys(tokens: Sequence[Token]) -> list[str]:
+    """The KB keys a token sequence may spell: its words joined by spaces, the text as written
+    ("people's", "al-bashir"), and that with hyphens as spaces ("al bashir")."""
+    spaced = " ".join(_words(tokens))
+    if all(t.text.isalnum() for t in tokens):
+        return [spaced]
+    glued = "".join(
+        t.lower_ + (t.whitespace_ if k + 1 < len(tokens) and tokens[k + 1].i == t.i + 1 else " ")
+        for k, t in enumerate(tokens)
+    ).strip()
+    dashless = " ".join(glued.replace("-", " ").split())
+    plain = dashless.replace("'", "")  # "people's republic" = "peoples republic"
+    return list(dict.fromkeys((spaced, glued, dashless, plain)))
+
+
 def _kb_hit(
     tokens: Sequence[Token], i: int, n: int, res: ActorResources, day: date | None
 ) -> _Hit | None:
-    named = tokens[i + 1] if n > 1 and tokens[i].lower_ == "the" else tokens[i]
+    lead = tokens[i].lower_ == "the" or tokens[i].lower_ in res.rules.name_particles
+    named = tokens[i + 1] if n > 1 and lead else tokens[i]  # "the Shire", "al-Qaeda"
     if not named.text[:1].isupper():
         return None  # proper names are capitalised ("the Shire" too); "us" is not the USA
-    name = " ".join(_words(tokens[i : i + n]))
-    for entry in res.kb.by_name.get(name, ()):
-        code = entry.code_on(day)
-        if code:
-            kind = "country" if entry.kind == "country" else "entity"
-            title = _title_within(tokens, i, n, res) if kind == "entity" else ()
-            return _Hit(i, i + n, kind, code, entry.id, title)
+    for name in _name_keys(tokens[i : i + n]):
+        for entry in res.kb.by_name.get(name, ()):
+            code = _entry_code(entry, day, res)
+            if code:
+                kind = "country" if entry.kind == "country" else "entity"
+                title = _title_within(tokens, i, n, res) if kind == "entity" else ()
+                person = entry.kind == "person"
+                return _Hit(i, i + n, kind, code, entry.id, title, person=person)
     return None
+
+
+def _entry_code(entry: ActorEntry, day: date | None, res: ActorResources) -> str | None:
+    """The entry's code on ``day``; a person's role without a country ("ELI": Kofi Annan after
+    2006) takes the country of the person's last dated role that has one (IGOUNO)."""
+    code = entry.code_on(day)
+    if not code or entry.kind != "person" or split_code(code, res).country is not None:
+        return code
+    dated = [r for r in entry.roles if r.dated and split_code(r.code, res).country]
+    if not dated:
+        return code
+    last = max(dated, key=lambda r: (r.end or date.max, r.start or date.min))
+    return str(split_code(last.code, res).country) + code
+
+
+# --------------------------------------------------------------------------- people by surname
+
+
+def _name_run(tokens: Sequence[Token], i: int, rules: ActorRules) -> int:
+    """How many tokens from ``i`` form a personal name: capitalised words, with particles
+    ("al", "dos") and hyphens inside, ending on a capitalised word."""
+    n = 0
+    while i + n < len(tokens):
+        tok = tokens[i + n]
+        inner = n > 0 and (tok.text == "-" or tok.lower_ in rules.name_particles)
+        if not (inner or (tok.text[:1].isupper() and tok.text.replace("-", "").isalpha())):
+            break
+        n += 1
+    while n and not tokens[i + n - 1].text[:1].isupper():
+        n -= 1
+    return n
+
+
+def _person_hit(
+    tokens: Sequence[Token], i: int, n: int, res: ActorResources, day: date | None,
+    title: tuple[str, ...],
+) -> _Hit | None:  # fmt: skip
+    """A KB person named by a title and surname ("President Mugabe"), a shorter or misspelt
+    full name ("Carlos Menem", "Francois Mitterand"): the one person whose names contain the
+    given names (and particles) of the text, its surname exact, else within a small edit
+    distance; among several, the one whose roles fit the title."""
+    rules = res.rules
+    words = _name_words(" ".join(t.lower_ for t in tokens[i : i + n]))
+    core = [w for w in words if w not in rules.name_particles]
+    while core and core[-1] in rules.name_suffixes:
+        core.pop()
+    if not core or (len(core) < 2 and not title):
+        return None
+    surname, given = core[-1], core[:-1]
+    particles = {_al(w) for w in words if w in rules.name_particles}
+    levels = [res.people.by_surname.get(surname, ())]
+    if not levels[0]:
+        levels = _near_surnames(surname, given, res.people, rules)
+    fits: list[ActorEntry] = []
+    for entries in levels:  # the nearest surnames with a fitting person
+        fits = [e for e in entries if _names_fit(e, given, particles, rules)]
+        if fits:
+            break
+    if len(fits) > 1 and title:
+        fits = [e for e in fits if any(title[0] in _chunks(r.code[3:]) for r in e.roles)] or fits
+    codes = {_entry_code(e, day, res) for e in fits}
+    if not fits or len(codes) != 1:
+        return None
+    code = codes.pop()
+    if not code:
+        return None
+    within = _title_within(tokens, i, n, res)  # "Russian President Boris Yeltsin"
+    return _Hit(i, i + n, "entity", code, fits[0].id, within, person=True)
+
+
+def _al(word: str) -> str:
+    return "al" if word == "el" else word
+
+
+def _names_fit(
+    entry: ActorEntry, given: Sequence[str], particles: set[str], rules: ActorRules
+) -> bool:
+    for name in entry.names:
+        words = {_al(w) for w in _name_words(name)}
+        if set(given) <= words and particles <= words:
+            return True
+    return False
+
+
+def _near_surnames(
+    surname: str, given: Sequence[str], people: PersonIndex, rules: ActorRules
+) -> list[tuple[ActorEntry, ...]]:
+    """People with the text's first given name whose surname is within edit distance 2
+    (surnames of 6 letters or more) or 1 (5 letters), grouped by distance, nearest first."""
+    size = len(surname)
+    limit = 2 if size >= 6 else 1 if size == 5 else 0
+    if not limit or not given:
+        return []
+    by_distance: dict[int, list[ActorEntry]] = {}
+    for entry, keys in people.by_given.get(given[0], ()):
+        near = [k for k in keys if abs(len(k) - size) <= limit]
+        distance = min((_edit_distance(surname, k, limit) for k in near), default=limit + 1)
+        if distance <= limit:
+            by_distance.setdefault(distance, []).append(entry)
+    return [tuple(by_distance[d]) for d in sorted(by_distance)]
+
+
+def _edit_distance(a: str, b: str, limit: int, *, swaps: bool = False) -> int:
+    """Levenshtein distance of ``a`` and ``b`` (with ``swaps``, a swap of neighbours counts one
+    edit), or ``limit + 1`` once it must exceed ``limit``."""
+    before: list[int] = []
+    previous = list(range(len(b) + 1))
+    for x, char in enumerate(a, 1):
+        current = [x]
+        for y, other in enumerate(b, 1):
+            cost = min(previous[y] + 1, current[y - 1] + 1, previous[y - 1] + (char != other))
+            if swaps and x > 1 and y > 1 and char == b[y - 2] and a[x - 2] == other:
+                cost = min(cost, before[y - 2] + 1)
+            current.append(cost)
+        if min(current) > limit:
+            return limit + 1
+        before, previous = previous, current
+    return previous[-1]
 
 
 def _title_within(tokens: Sequence[Token], i: int, n: int, res: ActorResources) -> tuple[str, ...]:
@@ -210,18 +439,56 @@ def _agent_hit(tokens: Sequence[Token], i: int, n: int, res: ActorResources) -> 
 
 
 def find_hits(tokens: Sequence[Token], res: ActorResources, *, day: date | None) -> list[_Hit]:
-    """Longest-first left-to-right matches of knowledge-base names and agent phrases."""
+    """Longest-first left-to-right matches of knowledge-base names and agent phrases; a
+    personal name longer than any match may name a KB person by surname (``_person_hit``)."""
     hits: list[_Hit] = []
     i = 0
     longest = max(res.kb.max_name_tokens, res.agents.max_tokens)
     while i < len(tokens):
         hit = _longest_hit(tokens, i, longest, res, day)
+        run = _name_run(tokens, i, res.rules)
+        if run and (hit is None or hit.end - i < run):
+            before = hits[-1] if hits and hits[-1].end == i else None
+            title = split_code(before.code, res).agents if before and before.kind == "agent" else ()
+            hit = _person_hit(tokens, i, run, res, day, title) or hit
+        hit = hit or _misspelt_country(tokens[i], i, res)
         if hit is None:
             i += 1
             continue
-        hits.append(hit)
+        if hit.kind == "country" and i > 0 and tokens[i - 1].lower_ in res.rules.phrase_preps:
+            hit = replace(hit, after=tokens[i - 1].lower_)
+        if not (hit.kind == "country" and _stance(tokens[i], res.rules)):
+            hits.append(hit)  # "pro-Iranian Hizbollah", "anti-Syria journalist": not the country
         i = hit.end
     return hits
+
+
+def _misspelt_country(tok: Token, i: int, res: ActorResources) -> _Hit | None:
+    """A capitalised word of 7 letters or more one edit (or one swap of neighbours) from a
+    country name or demonym, when all such names share one code ("Ghanians", "Chenchen")."""
+    word = tok.lower_
+    if (
+        len(word) < 7
+        or not word.isalpha()
+        or not tok.text[:1].isupper()
+        or tok.ent_type_ == "PERSON"
+    ):
+        return None
+    codes = {
+        code
+        for key in {word} | _deletions(word)
+        for name, code in res.countries.by_deletion.get(key, ())
+        if _edit_distance(word, name, 1, swaps=True) <= 1
+    }
+    return _Hit(i, i + 1, "country", codes.pop(), None) if len(codes) == 1 else None
+
+
+def _stance(tok: Token, rules: ActorRules) -> bool:
+    """Whether a name is written with a stance prefix ("pro-Iranian", "anti-Syria")."""
+    doc = tok.doc
+    if tok.i >= 2 and doc[tok.i - 1].text == "-" and not doc[tok.i - 1].whitespace_:
+        return doc[tok.i - 2].lower_ in rules.stance_prefixes
+    return False
 
 
 def _longest_hit(
@@ -296,10 +563,14 @@ def _combine(hits: Sequence[_Hit], res: ActorResources) -> tuple[_Code, str | No
     country = base.country
     if named is not None and (country is None or (entity and named.start < entity.start)):
         country = named.code
+    if entity and entity.person:  # "King Hassan of Morocco": "of" names the person's country
+        of = (h.code for h in hits if h.after == "of" and h.start > entity.start)
+        country = next(of, country)
     agent_hit = next((h for h in hits if h.kind == "agent"), None)
     titled = split_code(agent_hit.code, res).agents if agent_hit else ()
-    if not titled and entity is not None:  # "President Bill Clinton" is one KB name
-        titled = tuple(a for a in entity.title if a not in entity.code[3:])
+    for other in (h for h in hits if h.kind == "entity" and not titled):
+        # "President Bill Clinton" is one KB name; "Kofi Annan, UN secretary-general" two
+        titled = tuple(a for a in other.title if a not in other.code[3:])
     agents = base.agents
     if not agents or (titled and agents[0] in res.rules.generic_agents):
         agents = titled or agents  # "President Boris Yeltsin": the title beats a generic role
@@ -312,6 +583,33 @@ def make_actor(text: str, code: _Code, *, entity_id: str | None, name: str | Non
     return Actor(
         text=text, country=code.country, agent=agent, code=full, entity_id=entity_id, name=name
     )
+
+
+def complete_actor(
+    alone: Actor | None, around: Sequence[Actor], res: ActorResources
+) -> Actor | None:
+    """An actor text's own resolution completed by the mentions it sits in, nearest first: the
+    country and the sector it lacks ("Hungarian" in "Hungarian officials": HUN + GOV)."""
+    if alone is None:
+        alone = next(iter(around), None)
+    if alone is None:
+        return None
+    code = _code_of(alone)
+    entity_id = alone.entity_id
+    generic = res.rules.generic_agents
+    for outer in map(_code_of, around):
+        agents = code.agents or outer.agents
+        if code.agents and code.agents[0] in generic and outer.agents:
+            agents = outer.agents  # "Kofi Annan, UN secretary-general": the title beats ELI
+        code = _Code(code.country or outer.country, agents)
+    if code == _code_of(alone):
+        return alone
+    return make_actor(alone.text, code, entity_id=entity_id, name=alone.name)
+
+
+def _code_of(actor: Actor) -> _Code:
+    country = actor.country or ""
+    return _Code(actor.country, _chunks(actor.code[len(country) :]))
 
 
 def _anchored(
@@ -336,22 +634,80 @@ def _anchored(
 
 def resolve_phrase(head: Token, res: ActorResources, *, day: date | None) -> Actor | None:
     """Resolve the noun phrase headed by ``head`` without document context."""
-    tokens = phrase_tokens(head, res.rules)
+    whole = _named_subtree(head, res)
+    tokens = whole or phrase_tokens(head, res.rules)
     hits = find_hits(tokens, res, day=day)
     if not hits or not _anchored(head, tokens, hits, res):
         return None
     code, entity_id = _combine(hits, res)
+    code = _head_sector(head, tokens, hits, code, res)
+    people = _is_people(head, tokens, hits, res)  # "Bosnian Serbs": Serbs living in Bosnia
+    named = next((h for h in hits if h.kind == "country" and tokens[h.end - 1].i == head.i), None)
+    if named is not None and code.country != named.code and not people:
+        code, entity_id = _Code(named.code, code.agents), None  # "NATO-member Norway"
     if code.country is None and not code.agents:
         return None
-    if not code.agents and _is_people(head, tokens, hits, res):
+    if people or any(c.lower_ in res.rules.ethnic_markers for c in head.children):
+        code = _Code(_residence(head, tokens, hits) or code.country, code.agents)
+    if not code.agents and people:
         code = _Code(code.country, (res.rules.people_agent,))
     elif not code.agents and _is_capital(tokens, hits, code, res):
         code = _Code(code.country, (res.rules.capital_agent,))
     span = core_span(head)
-    own = _own_entity(head, tokens, hits)
+    own = (
+        " ".join(t.text for t in whole) if whole and entity_id else _own_entity(head, tokens, hits)
+    )
     person = _entity_of(head) if _is_person(head) else None
     name = person.text if person is not None else own
     return make_actor(span.text, code, entity_id=entity_id if own else None, name=name)
+
+
+def _residence(head: Token, tokens: Sequence[Token], hits: Sequence[_Hit]) -> str | None:
+    """The country a people lives in, named in an attachment ("Albanians of southern Serbia",
+    "ethnic Albanians in south Serbia"): CAMEO codes an ethnic group by its country of
+    residence."""
+    for hit in hits:
+        tok = tokens[hit.end - 1]
+        if hit.kind != "country" or tok.i <= head.i:
+            continue
+        path = [t for t in tok.ancestors if t.i > head.i]
+        if any(t.dep_ == "prep" for t in path) and head in tok.ancestors:
+            return hit.code
+    return None
+
+
+def _head_sector(
+    head: Token, tokens: Sequence[Token], hits: Sequence[_Hit], code: _Code, res: ActorResources
+) -> _Code:
+    """A people or religion modifier yields to the head's sector ("Kurd refugees", "civilian
+    refugees", "Christian missionary"); a former official is ELI ("ousted President X")."""
+    rules = res.rules
+    core = core_span(head)
+    official = bool(code.agents) and code.agents[0] in rules.person_agents
+    if official and any(t.lower_ in rules.former_markers for t in core if t.i != head.i):
+        return _Code(code.country, (rules.former_agent,))
+    if not code.agents or code.agents[0] not in rules.modifier_agents:
+        return code
+    last = next((h for h in hits if h.kind == "agent" and tokens[h.end - 1].i == head.i), None)
+    return code if last is None else _Code(code.country, split_code(last.code, res).agents)
+
+
+def _named_subtree(head: Token, res: ActorResources) -> list[Token] | None:
+    """The head's whole phrase when it is one knowledge-base name, attachments included
+    ("National Union for the Total Independence of Angola")."""
+    if head.pos_ != "PROPN" or head.right_edge.i == head.i:
+        return None  # organisation names end on a proper noun's attachment
+    doc = head.doc
+    start = core_span(head).start
+    end = head.right_edge.i + 1
+    if end - start < 2 or end - start > res.kb.max_name_tokens + 4:
+        return None
+    tokens = list(doc[start:end])
+    if tokens[0].lower_ == "the":
+        tokens = tokens[1:]
+    if any(name in res.kb.by_name for name in _name_keys(tokens)):
+        return tokens
+    return None
 
 
 def _is_capital(
@@ -381,7 +737,11 @@ def _is_people(
     entries = res.kb.by_name.get(head.lower_, ())
     if any(e.names[0] == head.lower_ and e.source != "communique" for e in entries):
         return False  # "Philippines", "Maldives": a country's own (primary) name, no demonym
-    if any(e.names[0] == w for w in singular for e in res.kb.by_name.get(w, ())):
+    if any(
+        e.names[0] == w and e.source != "communique"
+        for w in singular
+        for e in res.kb.by_name.get(w, ())
+    ):
         return False  # "the Rohans", "the two Koreas": the country's name in the plural
     return any(h.kind == "country" and tokens[h.end - 1].i == head.i for h in hits)
 
@@ -535,17 +895,30 @@ def _depth(tok: Token) -> int:
     return sum(1 for _ in tok.ancestors)
 
 
+def place_countries(doc: Doc, res: ActorResources) -> list[str]:
+    """The countries named as places in ``doc`` ("in Serbia", "in southeastern Serbia"), in
+    text order: a country that is the object of "in"."""
+    found: list[str] = []
+    for tok in doc:
+        if tok.dep_ == "pobj" and tok.head.lower_ == "in":
+            hits = find_hits(list(tok.subtree), res, day=None)
+            found += [h.code for h in hits if h.kind == "country"][:1]
+    return found
+
+
 def resolve_text(
     text: str, nlp: Language, res: ActorResources, *, day: date | None
 ) -> Actor | None:
-    """Resolve a free-standing actor phrase ("Kenyan police") by its top-most noun."""
+    """Resolve a free-standing actor phrase ("Kenyan police") by its top-most noun; a country
+    it lacks comes from anywhere in the text ("terror group based in Trinidad")."""
     doc = nlp(text)
     heads = [t for t in doc if t.pos_ in _HEAD_POS and not _is_inner(t)]
     actor = resolve_phrase(min(heads, key=_depth), res, day=day) if heads else None
-    if actor is not None:
+    if actor is not None and actor.country is not None:
         return actor
     # A bare name or adjective ("Denmark", "Hungarian") parses badly alone: match it whole.
     code, entity_id = _combine(find_hits(list(doc), res, day=day), res)
     if code.country is None and not code.agents:
-        return None
-    return make_actor(doc.text, code, entity_id=entity_id, name=None)
+        return actor
+    whole = make_actor(doc.text, code, entity_id=entity_id, name=None)
+    return whole if actor is None else complete_actor(actor, [whole], res)

@@ -234,6 +234,7 @@ def _actor_entry(rec: Mapping[str, Any]) -> ActorEntry:
 
 _KIND_RANK = {"country": 0, "organisation": 1, "person": 2}
 _SOURCE_RANK = {
+    "communique": -1,  # our corrections (scripts/actor_aliases.json "override") come first
     "Phoenix.Countries.actors.txt": 0,
     "Phoenix.International.actors.txt": 1,
     "Phoenix.MilNonState.actors.txt": 2,

@@ -4,7 +4,8 @@ Each request is one JSON object: ``text`` (the phrase), optional ``context`` (a 
 occurs in) and ``date`` (YYYY-MM-DD, for date-ranged roles). Without context the phrase is
 resolved on its own (:func:`communique.actors.resolve_text`); with context the context is parsed,
 its mentions resolved (:func:`communique.actors.resolve_mentions`, so that "the ministry" or a
-surname can link back to an earlier mention), and the mention at the text's place is taken.
+surname can link back to an earlier mention), and the mention at the text's place completes the
+text's own resolution (:func:`resolve_in_context`).
 """
 
 from __future__ import annotations
@@ -12,13 +13,20 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 from spacy.language import Language
+from spacy.tokens import Doc, Span
 
-from communique.actors import ActorResources, resolve_mentions, resolve_text
+from communique.actors import (
+    ActorResources,
+    complete_actor,
+    place_countries,
+    resolve_mentions,
+    resolve_text,
+)
 from communique.model import Actor, Mention
 
 __all__ = ["ResolveRequest", "parse_request", "resolution_dict", "resolve", "resolve_in_context"]
@@ -69,6 +77,18 @@ def _occurrences(text: str, context: str) -> list[tuple[int, int]]:
     raise ValueError("'text' does not occur in 'context'")
 
 
+_MODIFIER_DEPS = frozenset({"amod", "compound", "poss", "nmod", "conj", "nummod", "npadvmod"})
+
+
+def _own_mention(span: Span, mentions: Mapping[int, Mention]) -> Mention | None:
+    """The mention of the text's own head, else of the noun the text modifies ("Hungarian" in
+    "Senior Hungarian and Romanian officials" -> "officials")."""
+    tok = span.root
+    while tok.i not in mentions and tok.dep_ in _MODIFIER_DEPS and tok.head.i != tok.i:
+        tok = tok.head
+    return mentions.get(tok.i)
+
+
 def _fit(mention: Mention, start: int, end: int) -> tuple[bool, int, int]:
     """Exact span first, then the largest overlap, then the closest length."""
     span = mention.span
@@ -77,16 +97,9 @@ def _fit(mention: Mention, start: int, end: int) -> tuple[bool, int, int]:
     return exact, overlap, -abs((span.end - span.start) - (end - start))
 
 
-def resolve_in_context(
-    text: str, context: str, nlp: Language, res: ActorResources, *, day: date | None
-) -> Actor | None:
-    """The actor of the mention at ``text`` in ``context`` (or None).
-
-    Of the text's occurrences, the one a mention spans exactly wins, else the first one a
-    mention overlaps. Raises ``ValueError`` when ``text`` does not occur in ``context``.
-    """
-    spans = _occurrences(text, context)
-    mentions = list(resolve_mentions(nlp(context), res, day=day).values())
+def _overlapping(spans: list[tuple[int, int]], mentions: list[Mention]) -> Mention | None:
+    """Of the mentions overlapping an occurrence, one spanning it exactly, else the largest
+    overlap with the first occurrence that has one."""
     scored = [
         (_fit(m, start, end), -rank, m)
         for rank, (start, end) in enumerate(spans)
@@ -95,7 +108,47 @@ def resolve_in_context(
     ]
     if not scored:
         return None
-    return max(scored, key=lambda item: (item[0][0], item[1], item[0][1:]))[2].actor
+    return max(scored, key=lambda item: (item[0][0], item[1], item[0][1:]))[2]
+
+
+def resolve_in_context(
+    text: str, context: str, nlp: Language, res: ActorResources, *, day: date | None
+) -> Actor | None:
+    """The actor of ``text`` as it occurs in ``context`` (or None).
+
+    The text is resolved on its own (:func:`resolve_text`) and completed by the sentence: a
+    country or sector it lacks comes from the mention at its place - the mention of its own
+    head (with that mention's appositives and coreference: a surname linked back to a full
+    name wins outright) or, for a modifier, of the noun it modifies ("Hungarian" in "Senior
+    Hungarian and Romanian officials"), then the mention that overlaps it most. Raises
+    ``ValueError`` when ``text`` does not occur in ``context``.
+    """
+    spans = _occurrences(text, context)
+    doc = nlp(context)
+    mentions = resolve_mentions(doc, res, day=day)
+    own = None
+    for start, end in spans:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        own = _own_mention(span, mentions) if span is not None else None
+        if own is not None:
+            if own.antecedent is not None and span is not None and span.root.i in mentions:
+                return own.actor  # "Quill" after "Ada Quill": the linked person
+            break
+    near = [m.actor for m in (own, _overlapping(spans, list(mentions.values()))) if m]
+    actor = complete_actor(resolve_text(text, nlp, res, day=day), near, res)
+    return _resident(text, actor, doc, res) if actor is not None else None
+
+
+def _resident(text: str, actor: Actor, doc: Doc, res: ActorResources) -> Actor:
+    """An ethnic group ("ethnic Albanians", "the Albanian population") takes the country the
+    sentence places it in ("... demonstrated in Serbia"): CAMEO's country of residence."""
+    words = {w.strip(".,").lower() for w in text.split()}
+    if not words & res.rules.ethnic_markers:
+        return actor
+    places = [c for c in place_countries(doc, res) if c != actor.country]
+    if not places or actor.country is None:
+        return actor
+    return replace(actor, country=places[0], code=places[0] + actor.code[len(actor.country) :])
 
 
 def resolve(request: ResolveRequest, nlp: Language, res: ActorResources) -> Actor | None:

@@ -31,7 +31,12 @@ from types import MappingProxyType
 
 import yaml
 
-from communique.actors import ActorResources, load_actor_resources
+from communique.actors import (
+    ActorResources,
+    country_names,
+    load_actor_resources,
+    person_index,
+)
 from communique.config import Config
 from communique.dictionaries import (
     ActorEntry,
@@ -397,7 +402,11 @@ def with_user_actors(res: ActorResources, user: UserDictionaries) -> ActorResour
     agents = res.agents if user.keep_packaged or not user.agents else empty_agents()
     for phrases in user.agents:
         agents = merge_agents(agents, phrases)
-    return replace(res, kb=kb, agents=agents, agent_codes=agent_codes(agents))
+    people, countries = person_index(kb, res.rules), country_names(kb)
+    return replace(
+        res, kb=kb, agents=agents, agent_codes=agent_codes(agents), people=people,
+        countries=countries,
+    )  # fmt: skip
 
 
 def with_user_verbs(verbs: VerbDictionary, user: UserDictionaries) -> VerbDictionary:
