@@ -320,10 +320,10 @@ def test_capital_as_subject_is_its_government(resources: Resources) -> None:
             "Germany said on Monday that Russia must drop its claims.",
             [("100", "DEU", "RUS", "REQUEST")],
         ),
-        # the actor inside a subject phrase that is no actor itself
+        # the actor inside a subject phrase (inhabitants: civilians, issue 4's sector nouns)
         (
             "Inhabitants of the Syrian Golan Heights staged a hunger strike.",
-            [("142", "SYR", None, "PROTEST")],
+            [("142", "SYRCVL", None, "PROTEST")],
         ),
         # "sworn to": intent, so a threat
         (
