@@ -68,6 +68,7 @@ class CodingRules:
     background_marks: frozenset[str]  # "one day *after* a jet shot down...": background
     content_over_meeting: Mapping[str, frozenset[str]]  # "summoned X *to complain*": complaint
     decision_heads: frozenset[str]  # "decided *to allow*": the decided act is the event
+    report_heads: frozenset[str]  # "..., officials *said*": a statement, whatever its code
     obligation_default_code: str  # "X said Y must drop barriers", verb unknown: a request
     inner_source_preps: frozenset[str]  # "inhabitants *of* the Golan Heights threatened"
 
@@ -328,17 +329,22 @@ def _longest_known(words: Sequence[str], table: Mapping[str, str]) -> str | None
     return None
 
 
-def _listed(verb: Token, res: CoderResources) -> tuple[VerbEntry, ...]:
-    """The entries of the verb's lemma; when it has none, those listing the word among their
-    forms ("cordoned", lemmatised "cordone": ``CORDON_OFF {+CORDONED_OFF}``)."""
-    found = res.verbs.verbs_by_lemma.get(verb.lemma_.lower(), ())
-    return found or res.forms.get(verb.lower_, ())
+def _listed(verb: Token, res: CoderResources) -> list[VerbEntry]:
+    """The fitting entries written as the verb is (an inflected block head, ``--- MET
+    [031:032] ---``, is matched as written, as PETRARCH keys its verbs by written form); else
+    those of its lemma; when it has none, those listing the word among their forms ("cordoned",
+    lemmatised "cordone": ``CORDON_OFF {+CORDONED_OFF}``)."""
+    lemma, written = verb.lemma_.lower(), verb.lower_
+    by_lemma = res.verbs.verbs_by_lemma
+    found = _fitting_entries(verb, by_lemma.get(written, ())) if written != lemma else []
+    found = found or _fitting_entries(verb, by_lemma.get(lemma, ()))
+    return found or _fitting_entries(verb, res.forms.get(written, ()))
 
 
 def match_verb(verb: Token, res: CoderResources) -> VerbMatch | None:
     """The most specific pattern of any fitting verb block, else the verb's or block's code."""
     verbs, rules = res.verbs, res.rules
-    entries = _fitting_entries(verb, _listed(verb, res))
+    entries = _listed(verb, res)
     blocks = dict.fromkeys(e.block for e in entries)
     patterns = [p for b in blocks for p in res.patterns.get(b, ())]
     pattern = _best_pattern(patterns, _pre_context(verb), _post_context(verb, rules))
@@ -747,7 +753,7 @@ def _subsumed(verb: Token, match: VerbMatch, res: CoderResources) -> bool:
         infinitives = [c for c in verb.children if c.dep_ == "xcomp" or _infinitival(c)]
         if any(match_verb(c, res) for c in infinitives if c.pos_ == "VERB"):
             return True
-    if match.code[:2] in rules.statement_roots and any(c.dep_ == "ccomp" for c in verb.children):
+    if _statement(verb, match.code, rules) and any(c.dep_ == "ccomp" for c in verb.children):
         return True  # a statement that carries a coded event of its own is subordinate to it
     if _purpose_content(verb, match, res) is not None:
         return True  # "summoned the ambassador to complain": the complaint is the event
@@ -762,7 +768,12 @@ def _subsumed(verb: Token, match: VerbMatch, res: CoderResources) -> bool:
     governing = match_verb(head, res)
     if governing is not None and _content_of_meeting(governing, match, rules):
         return False
-    return governing is not None and governing.code[:2] not in rules.statement_roots
+    return governing is not None and not _statement(head, governing.code, rules)
+
+
+def _statement(verb: Token, code: str, rules: CodingRules) -> bool:
+    """A statement code, or a reporting verb whatever its code ("officials *said*")."""
+    return code[:2] in rules.statement_roots or verb.lemma_.lower() in rules.report_heads
 
 
 def _content_clause(verb: Token, rules: CodingRules) -> bool:
