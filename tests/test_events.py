@@ -445,9 +445,23 @@ WARN
 --- DELAY [120] ---
 DELAY
 - % HAVE * [191]
+
+--- MEET [031:031] ---
+MEET
+
+--- MET [031:032] ---
+MET
+
+--- SAID [023] ---
+SAID
+
+--- FREE [066] ---
+FREE
+- + * FROM $ [075]
 """
 EID = str(USER_VERBS.splitlines().index("- * EID AT ^ WITH + [043]") + 1)
 DELAYED = str(USER_VERBS.splitlines().index("- % HAVE * [191]") + 1)
+FREED = str(USER_VERBS.splitlines().index("- + * FROM $ [075]") + 1)
 
 
 @pytest.fixture(scope="module")
@@ -496,6 +510,18 @@ def _triples(text: str, res: Resources) -> list[tuple[str, str | None, str, str]
         # "%": coded between the members of the compound
         ("Arnor and Gondor have delayed their meeting.",
          [("ARN", "GON", "191", DELAYED), ("GON", "ARN", "191", DELAYED)]),
+        # a block headed by an inflected form is matched as written: "met" is MET, not MEET
+        ("Arnor met Gondor.",
+         [("ARN", "GON", "031", "met"), ("GON", "ARN", "032", "met +reverse")]),
+        ("Arnor will meet Gondor.",
+         [("ARN", "GON", "031", "meet"), ("GON", "ARN", "031", "meet +reverse")]),
+        # a reporting verb yields to the event it reports, whatever its user code
+        ("Arnor criticized Gondor, officials said.", [("ARN", "GON", "121", "criticize")]),
+        # a passive without an agent: the subject is the source
+        ("Gondor was criticized over its dispute with Bree.",
+         [("GON", "BRE", "121", "criticize")]),
+        # "$" names the source, "+" before the verb the target: the subject
+        ("Gondor was freed from Arnor.", [("ARN", "GON", "075", FREED)]),
     ],
 )  # fmt: skip
 def test_petrarch_semantics(

@@ -15,6 +15,7 @@ from communique.tabari import (
     parse_tabari_actors,
     parse_tabari_agents,
     parse_tabari_verbs,
+    pre_marker,
     read_tabari_actors,
     read_tabari_agents,
     read_tabari_verbs,
@@ -322,3 +323,15 @@ def test_build_reproduces_the_packaged_files(tmp_path: Path) -> None:
 )
 def test_target_marker(post: str, marker: tuple[str, int] | None) -> None:
     assert target_marker(post) == marker
+
+
+def test_source_and_pre_verb_target_markers() -> None:
+    """ "+ HOSTING * TABASKI ^ $": the source after "tabaski" (one phrase skipped), the target
+    the actor before "hosting"; "+ * FROM $": the target before the verb itself."""
+    assert target_marker(" TABASKI ^ $ ", symbol="$") == ("tabaski", 1)
+    assert target_marker(" FROM $ ", symbol="$") == ("from", 0)
+    assert (pre_marker(" + HOSTING "), pre_marker(" + "), pre_marker(" SAID ")) == (
+        "hosting",
+        "",
+        None,
+    )

@@ -139,6 +139,8 @@ class VerbMatch:
     reverse: str | None = None  # a paired code's event from the target back to the source
     target: tuple[str, int] | None = None  # the pattern's ``+``: the actor after this word
     compound: bool = False  # the pattern's ``%``: coded between a compound actor's members
+    source: tuple[str, int] | None = None  # the pattern's ``$``: the source after this word
+    target_before: str | None = None  # ``+ HOSTING *``: the actor before "hosting" ("": verb)
 
 
 # ---------------------------------------------------------------- verb and pattern matching
@@ -354,6 +356,7 @@ def match_verb(verb: Token, res: CoderResources) -> VerbMatch | None:
         return VerbMatch(
             verb, pattern.code, rule, specific=True, user=pattern.user, negation=negation,
             reverse=pattern.reverse, target=pattern.target, compound=pattern.compound,
+            source=pattern.source, target_before=pattern.target_before,
         )  # fmt: skip
     noun = _noun_event(verb, rules)
     if noun is not None:
@@ -889,12 +892,20 @@ def _candidates(
         return  # an unknown act that is no request from a speaker is no event
     source = find_source(verb, mentions, rules)
     sources = [m for m in source.mentions if m.actor.country or m.actor.agent]
+    if match.user and not sources:  # PETRARCH: "X was criticized" with no agent, X is the source
+        sources = [m for m in _passive_subject(verb, mentions) if m.actor.country or m.actor.agent]
+    marked_source = _marked_target(verb, mentions, match.source)
     targets = (
         _marked_target(verb, mentions, match.target)
         or _meeting_target(verb, mentions, res, sources)
         or find_target(verb, mentions, rules, sources)
         or _complement_target(verb, mentions, rules, sources)
     )
+    if marked_source:  # "+ * FROM $": "X was freed from Y" is Y's act towards X
+        before = _actor_before(verb, mentions, match.target_before)
+        targets = _marked_target(verb, mentions, match.target) or before or targets
+        sources = list(marked_source)
+        targets = tuple(t for t in targets if t not in marked_source)
     if not sources and not targets:
         targets = _passive_subject(verb, mentions)
     sources = _co_actors(_shared_agents(sources, mentions, verb.doc), res)
@@ -982,6 +993,21 @@ def _marked_target(
         after = [t for t in after if t.i > anchor.i]
     found = list({m.span: m for t in after if (m := mentions.get(t.i)) is not None}.values())
     return tuple(found[skips : skips + 1])
+
+
+def _actor_before(
+    verb: Token, mentions: Mapping[int, Mention], anchor: str | None
+) -> tuple[Mention, ...]:
+    """ "Mordor will be hosting ..." (``+ HOSTING * ...``): the last actor before the pattern's
+    word (``""``: before the verb), with its conjuncts."""
+    if anchor is None:
+        return ()
+    words = [t for t in verb.sent if t.i < verb.i and t.lower_ == anchor]
+    end = words[-1].i if anchor and words else verb.i
+    if anchor and not words:
+        return ()
+    before = [t for t in verb.sent if t.i < end and t.i in mentions]
+    return _mentions_of(_conjuncts(before[-1]), mentions) if before else ()
 
 
 def _co_actors(found: Sequence[Mention], res: CoderResources) -> list[Mention]:
