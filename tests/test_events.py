@@ -455,6 +455,9 @@ MET
 --- SAID [023] ---
 SAID
 
+--- MARCH [181] ---
+MARCH
+
 --- FREE [066] ---
 FREE
 - + * FROM $ [075]
@@ -520,6 +523,8 @@ def _triples(text: str, res: Resources) -> list[tuple[str, str | None, str, str]
         # a passive without an agent: the subject is the source
         ("Gondor was criticized over its dispute with Bree.",
          [("GON", "BRE", "121", "criticize")]),
+        # no other target: the first actor after the verb in its clause
+        ("Arnor marched close to the border with Gondor.", [("ARN", "GON", "181", "march")]),
         # "$" names the source, "+" before the verb the target: the subject
         ("Gondor was freed from Arnor.", [("ARN", "GON", "075", FREED)]),
     ],

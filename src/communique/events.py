@@ -641,6 +641,34 @@ def _place_target(
     return ()
 
 
+_CLAUSES = frozenset({"ccomp", "advcl", "relcl", "acl", "conj", "parataxis", "xcomp", "csubj"})
+
+
+def _first_after(
+    verb: Token, mentions: Mapping[int, Mention], sources: Sequence[Mention]
+) -> tuple[Mention, ...]:
+    """ "toll has risen in the dispute *with Osgiliath*": with no other target, a user verb
+    file's event goes to the first actor after the verb in its own clause (TABARI's reading),
+    not the source's own actor."""
+    taken = {m.actor.code for m in sources}
+    for tok in verb.subtree:
+        if tok.i <= verb.i or tok.i not in mentions or _in_clause(tok, verb):
+            continue
+        mention = mentions[tok.i]
+        if mention.actor.code not in taken and (mention.actor.country or mention.actor.agent):
+            return _mentions_of(_conjuncts(tok), mentions)
+    return ()
+
+
+def _in_clause(tok: Token, verb: Token) -> bool:
+    """Whether ``tok`` lies in a clause of its own below ``verb``."""
+    while tok.i != verb.i:
+        if tok.dep_ in _CLAUSES and tok.pos_ in {"VERB", "AUX"}:
+            return True
+        tok = tok.head
+    return False
+
+
 def _pobjs(prep: Token) -> list[Token]:
     return [t for c in prep.children if c.dep_ == "pobj" for t in _conjuncts(c)]
 
@@ -919,6 +947,8 @@ def _candidates(
     reciprocal = len(sources) > 1 and code[:2] in rules.reciprocal_roots
     if not targets and not reciprocal:  # "Serbia and Kosovo signed ... in Brussels": each other
         targets = _place_target(verb, mentions, rules, sources)
+    if not targets and not reciprocal and match.user:
+        targets = _first_after(verb, mentions, sources)
     needs_target = res.ontology.describe(code).plover_type in rules.requires_target
     if not sources and source.unread:
         return
