@@ -458,6 +458,9 @@ SAID
 --- MARCH [181] ---
 MARCH
 
+--- BURN [222] ---
+BURN
+
 --- FREE [066] ---
 FREE
 - + * FROM $ [075]
@@ -523,6 +526,11 @@ def _triples(text: str, res: Resources) -> list[tuple[str, str | None, str, str]
         # a passive without an agent: the subject is the source
         ("Gondor was criticized over its dispute with Bree.",
          [("GON", "BRE", "121", "criticize")]),
+        # an adverbial clause of a coded verb phrase is coded with it, not on its own
+        ("Arnor is about to restore ties with Gondor after Bree crowds burned flags.",
+         [("ARN", "GON", "064", "restore")]),
+        ("Arnor is about to improve ties with Gondor after Bree crowds burned flags.",
+         [("BRE", None, "222", "burn")]),
         # no other target: the first actor after the verb in its clause
         ("Arnor marched close to the border with Gondor.", [("ARN", "GON", "181", "march")]),
         # "$" names the source, "+" before the verb the target: the subject

@@ -792,6 +792,8 @@ def _subsumed(verb: Token, match: VerbMatch, res: CoderResources) -> bool:
         return True  # "issued a declaration demanding...": the demand is the event
     first = _first_conjunct(verb)
     head = first.head
+    if match.user and first.dep_ == "advcl" and _coded_control(head, res):
+        return True  # "Arnor is about to restore ties ... after crowds burned its embassy"
     if first.dep_ not in _COMPLEMENTS | {"advcl"} or head.pos_ != "VERB":
         return False
     if head.lemma_.lower() in rules.intent_heads | rules.decision_heads:
@@ -800,6 +802,19 @@ def _subsumed(verb: Token, match: VerbMatch, res: CoderResources) -> bool:
     if governing is not None and _content_of_meeting(governing, match, rules):
         return False
     return governing is not None and not _statement(head, governing.code, rules)
+
+
+def _coded_control(head: Token, res: CoderResources) -> bool:
+    """Whether ``head`` or a verb it controls ("is about *to restore*") has a coded event that
+    is no statement: PETRARCH codes an adverbial clause of a coded verb phrase with it."""
+    stack = [head]
+    while stack:
+        tok = stack.pop()
+        found = match_verb(tok, res) if tok.pos_ == "VERB" else None
+        if found is not None and not _statement(tok, found.code, res.rules):
+            return True
+        stack.extend(c for c in tok.children if c.dep_ in _CONTROL)
+    return False
 
 
 def _statement(verb: Token, code: str, rules: CodingRules) -> bool:
