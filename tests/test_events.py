@@ -560,6 +560,14 @@ def test_lists_share_the_sector_and_appositions_in_lists(petr: Resources) -> Non
     assert sources == {"GON", "FRO", "BIL", "SAM", "ARN", "BRE"}  # "the Shire": an apposition
 
 
+def test_sectors_share_a_country_list_the_parse_splits(petr: Resources) -> None:
+    """ "Lawmakers and officials in Arnor and Gondor": every sector with every country, even
+    where the parse makes "Gondor" a conjunct of "Lawmakers"."""
+    text = "Lawmakers and officials in Arnor and Gondor restored ties with Bree."
+    found = {s for s, _, _, _ in _triples(text, petr)}
+    assert found == {"ARNLEG", "GONLEG", "ARNGOV", "GONGOV"}
+
+
 def test_forms_index_finds_verbs_the_lemmatiser_misses(petr: Resources) -> None:
     """ "cordoned" is lemmatised "cordone": the entry listing the form still codes it."""
     entries = petr.coder.forms.get("cordoned", ())

@@ -1002,15 +1002,25 @@ def _shared_agents(
     is a list goes with every country of the list (ARNGOV, OSGGOV, GONGOV)."""
     spans = {m.span for m in found}
     heads = {m.span: doc[i] for i, m in mentions.items() if m.span in spans}
+    absorbed = {m.span for m in _stray_members(found, heads, mentions)}
     out: list[Mention] = []
     for mention in found:
-        out.append(mention)
+        if mention.span in absorbed:
+            continue
         actor, head = mention.actor, heads.get(mention.span)
+        borrowed = _borrowed_countries(head, mentions) if head is not None else []
+        if actor.agent and not actor.country and borrowed:  # "lawmakers and *officials* in X"
+            out.extend(
+                replace(mention, actor=replace(actor, country=c, code=c + actor.code))
+                for c in borrowed
+            )
+            continue
+        out.append(mention)
         if head is None or not actor.agent or not actor.country:
             continue
         for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ in _OWNER_PREPS):
             for pobj in (c for c in prep.children if c.dep_ == "pobj"):
-                listed = _mentions_of(_conjuncts(pobj)[1:], mentions)
+                listed = _mentions_of(_conjuncts(pobj)[1:] + _strays(head, pobj), mentions)
                 countries = [
                     m.actor.country for m in listed if m.actor.country and not m.actor.agent
                 ]
@@ -1019,6 +1029,55 @@ def _shared_agents(
                     for c in countries
                     if c != actor.country and len(actor.country) == 3
                 )
+    return out
+
+
+def _strays(head: Token, pobj: Token) -> list[Token]:
+    """ "Lawmakers in Fornost *and Gondor*" parsed with Gondor a conjunct of "Lawmakers": the
+    head's conjuncts that continue the list of its country phrase (only "and" or a comma
+    between them)."""
+    found: list[Token] = []
+    end = pobj.right_edge.i
+    for conj in (c for c in head.children if c.dep_ == "conj" and c.i > end):
+        between = head.doc[end + 1 : conj.i]
+        if not all(t.dep_ in {"cc", "punct"} for t in between):
+            break
+        found.append(conj)
+        end = conj.right_edge.i
+    return found
+
+
+def _borrowed_countries(head: Token, mentions: Mapping[int, Mention]) -> list[str]:
+    """ "Lawmakers and *officials* in Fornost and Gondor": a sector conjunct before the country
+    phrase of the list's first member takes every country of that phrase."""
+    first = head.head
+    if head.dep_ != "conj" or first.i >= head.i:
+        return []
+    countries: list[str] = []
+    for prep in (c for c in first.children if c.dep_ == "prep" and c.lower_ in _OWNER_PREPS):
+        if prep.i < head.i:
+            continue
+        for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+            listed = _mentions_of(_conjuncts(pobj) + _strays(first, pobj), mentions)
+            countries.extend(
+                m.actor.country for m in listed if m.actor.country and not m.actor.agent
+            )
+    return countries
+
+
+def _stray_members(
+    found: Sequence[Mention], heads: Mapping[Span, Token], mentions: Mapping[int, Mention]
+) -> list[Mention]:
+    """The bare countries of ``found`` that :func:`_strays` puts in a sector phrase's list."""
+    out: list[Mention] = []
+    for mention in found:
+        head = heads.get(mention.span)
+        if head is None or not mention.actor.agent or not mention.actor.country:
+            continue
+        for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ in _OWNER_PREPS):
+            for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+                strays = _mentions_of(_strays(head, pobj), mentions)
+                out.extend(m for m in strays if m.actor.country and not m.actor.agent)
     return out
 
 
