@@ -441,6 +441,7 @@ CORDON_OFF {CORDONED_OFF CORDONS_OFF}
 
 --- WARN [160] ---
 WARN
+- * THEIR ^ ABOUT + [162]
 
 --- DELAY [120] ---
 DELAY
@@ -468,6 +469,7 @@ FREE
 EID = str(USER_VERBS.splitlines().index("- * EID AT ^ WITH + [043]") + 1)
 DELAYED = str(USER_VERBS.splitlines().index("- % HAVE * [191]") + 1)
 FREED = str(USER_VERBS.splitlines().index("- + * FROM $ [075]") + 1)
+ABOUT = str(USER_VERBS.splitlines().index("- * THEIR ^ ABOUT + [162]") + 1)
 
 
 @pytest.fixture(scope="module")
@@ -531,6 +533,8 @@ def _triples(text: str, res: Resources) -> list[tuple[str, str | None, str, str]
          [("ARN", "GON", "064", "restore")]),
         ("Arnor is about to improve ties with Gondor after Bree crowds burned flags.",
          [("BRE", None, "222", "burn")]),
+        # a user pattern the phrase-level context misses reads the words of the verb phrase
+        ("Arnor warned their populations about Gondor.", [("ARN", "GON", "162", ABOUT)]),
         # no other target: the first actor after the verb in its clause
         ("Arnor marched close to the border with Gondor.", [("ARN", "GON", "181", "march")]),
         # "$" names the source, "+" before the verb the target: the subject

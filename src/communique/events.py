@@ -180,6 +180,13 @@ def _post_context(verb: Token, rules: CodingRules) -> list[frozenset[str]]:
     return [_word_set(t) for t in sorted(toks, key=lambda t: t.i)]
 
 
+def _linear_post(verb: Token) -> list[frozenset[str]]:
+    """Every word after the verb in its own clause ("warned their populations *about* the
+    Prince"): the context a user verb file's patterns fall back to."""
+    after = [t for t in verb.subtree if t.i > verb.i and t.dep_ != "punct"]
+    return [_word_set(t) for t in after if not _in_clause(t, verb)]
+
+
 _ADVERBIAL = frozenset({"advmod", "neg", "aux", "auxpass"})
 
 
@@ -349,7 +356,11 @@ def match_verb(verb: Token, res: CoderResources) -> VerbMatch | None:
     entries = _listed(verb, res)
     blocks = dict.fromkeys(e.block for e in entries)
     patterns = [p for b in blocks for p in res.patterns.get(b, ())]
-    pattern = _best_pattern(patterns, _pre_context(verb), _post_context(verb, rules))
+    pre = _pre_context(verb)
+    pattern = _best_pattern(patterns, pre, _post_context(verb, rules))
+    user = [p for p in patterns if p.pattern.user]
+    if pattern is None and user:  # PETRARCH's patterns read the words of the verb phrase
+        pattern = _best_pattern(user, pre, _linear_post(verb))
     if pattern is not None:
         negation = not pattern.words().isdisjoint(rules.negation_words)
         rule = f"pattern {pattern.id}"
