@@ -572,6 +572,15 @@ def test_sectors_share_a_country_list_the_parse_splits(petr: Resources) -> None:
     assert found == {"ARNLEG", "GONLEG", "ARNGOV", "GONGOV"}
 
 
+def test_lists_the_parse_splits(petr: Resources) -> None:
+    """Several subjects of one verb ("Old foes *Gondor* and Arnor"), an apposition followed by
+    a conjunct ("Arnor, *the awful Bree*, and Gondor")."""
+    foes = "Old foes Gondor and Arnor restored ties with Bree."
+    assert {s for s, _, _, _ in _triples(foes, petr)} == {"GON", "ARN"}
+    listed = "Evil Arnor, the awful Bree, and good Gondor restored ties with Lorien."
+    assert {s for s, _, _, _ in _triples(listed, petr)} == {"ARN", "BRE", "GON"}
+
+
 def test_forms_index_finds_verbs_the_lemmatiser_misses(petr: Resources) -> None:
     """ "cordoned" is lemmatised "cordone": the entry listing the form still codes it."""
     entries = petr.coder.forms.get("cordoned", ())

@@ -511,9 +511,14 @@ def _conjuncts(tok: Token) -> list[Token]:
 
 
 def _list_member(tok: Token) -> bool:
-    return tok.dep_ == "conj" or (
-        tok.dep_ == "appos" and any(c.dep_ == "conj" for c in tok.children)
-    )
+    """A conjunct, or an apposition inside a coordination: heading one, or followed by a
+    conjunct of its head ("Evil Mordor, *the awful Fornost*, and good Gondor")."""
+    if tok.dep_ == "conj":
+        return True
+    if tok.dep_ != "appos":
+        return False
+    later = (c for c in tok.head.children if c.dep_ == "conj" and c.i > tok.i)
+    return any(c.dep_ == "conj" for c in tok.children) or any(True for _ in later)
 
 
 def _mentions_of(heads: Sequence[Token], mentions: Mapping[int, Mention]) -> tuple[Mention, ...]:
@@ -570,6 +575,15 @@ def _shared_subject(tok: Token, via: Token | None) -> Token | None:
     return _subject(tok)
 
 
+def _co_subjects(subject: Token) -> list[Token]:
+    """The subject and the verb's other subjects of its kind: a list the parse splits ("Lions,
+    tigers, and *Gondor* welcomed", "Old foes *Gondor* and Osgiliath")."""
+    if subject.dep_ not in _SUBJECTS:
+        return [subject]
+    others = [c for c in subject.head.children if c.dep_ == subject.dep_ and c.i != subject.i]
+    return [subject, *others]
+
+
 def find_source(verb: Token, mentions: Mapping[int, Mention], rules: CodingRules) -> _Slot:
     if _content_clause(verb, rules):  # "X issued a declaration *demanding*": X demands
         carrier = find_source(verb.head.head, mentions, rules)
@@ -587,7 +601,7 @@ def find_source(verb: Token, mentions: Mapping[int, Mention], rules: CodingRules
         relative = subject.tag_ in {"WP", "WDT"} and tok.dep_ == "relcl"
         if relative:  # "a woman *who* shot at US officers": the noun the clause modifies
             subject = tok.head
-        found = _mentions_of(_conjuncts(subject), mentions)
+        found = _mentions_of([t for s in _co_subjects(subject) for t in _conjuncts(s)], mentions)
         unread = subject.pos_ in {"PROPN", "PRON"}  # a name we do not know is not "unknown"
         if not found and not unread and depth == 0 and subject.dep_ == "nsubj":
             inner = _inner_actor(subject, mentions, rules)
