@@ -429,6 +429,10 @@ CLASH
 --- SNUB [121] ---
 SNUB
 
+--- ALLOW [080] ---
+ALLOW
+- * REALLY_PLEASANT [024]
+
 --- CRITICIZE [121] ---
 CRITICIZE
 
@@ -470,6 +474,7 @@ EID = str(USER_VERBS.splitlines().index("- * EID AT ^ WITH + [043]") + 1)
 DELAYED = str(USER_VERBS.splitlines().index("- % HAVE * [191]") + 1)
 FREED = str(USER_VERBS.splitlines().index("- + * FROM $ [075]") + 1)
 ABOUT = str(USER_VERBS.splitlines().index("- * THEIR ^ ABOUT + [162]") + 1)
+PLEASANT = str(USER_VERBS.splitlines().index("- * REALLY_PLEASANT [024]") + 1)
 
 
 @pytest.fixture(scope="module")
@@ -535,6 +540,8 @@ def _triples(text: str, res: Resources) -> list[tuple[str, str | None, str, str]
          [("BRE", None, "222", "burn")]),
         # a user pattern the phrase-level context misses reads the words of the verb phrase
         ("Arnor warned their populations about Gondor.", [("ARN", "GON", "162", ABOUT)]),
+        ("Arnor allowed that Gondor is a really pleasant place.",
+         [("ARN", "GON", "024", PLEASANT)]),
         # no other target: the first actor after the verb in its clause
         ("Arnor marched close to the border with Gondor.", [("ARN", "GON", "181", "march")]),
         # "$" names the source, "+" before the verb the target: the subject

@@ -181,10 +181,10 @@ def _post_context(verb: Token, rules: CodingRules) -> list[frozenset[str]]:
 
 
 def _linear_post(verb: Token) -> list[frozenset[str]]:
-    """Every word after the verb in its own clause ("warned their populations *about* the
-    Prince"): the context a user verb file's patterns fall back to."""
-    after = [t for t in verb.subtree if t.i > verb.i and t.dep_ != "punct"]
-    return [_word_set(t) for t in after if not _in_clause(t, verb)]
+    """Every word after the verb in its phrase ("warned their populations *about* the Prince",
+    "allowed that Mordor isn't a *really pleasant* place"): the context a user verb file's
+    patterns fall back to, as PETRARCH reads its patterns along the verb phrase."""
+    return [_word_set(t) for t in verb.subtree if t.i > verb.i and t.dep_ != "punct"]
 
 
 _ADVERBIAL = frozenset({"advmod", "neg", "aux", "auxpass"})
