@@ -542,7 +542,7 @@ def _triples(text: str, res: Resources) -> list[tuple[str, str | None, str, str]
         ("Arnor warned their populations about Gondor.", [("ARN", "GON", "162", ABOUT)]),
         ("Arnor allowed that Gondor is a really pleasant place.",
          [("ARN", "GON", "024", PLEASANT)]),
-        # no other target: the first actor after the verb in its clause
+        # no other target: the first actor after the verb in its phrase
         ("Arnor marched close to the border with Gondor.", [("ARN", "GON", "181", "march")]),
         # "$" names the source, "+" before the verb the target: the subject
         ("Gondor was freed from Arnor.", [("ARN", "GON", "075", FREED)]),

@@ -666,32 +666,20 @@ def _place_target(
     return ()
 
 
-_CLAUSES = frozenset({"ccomp", "advcl", "relcl", "acl", "conj", "parataxis", "xcomp", "csubj"})
-
-
 def _first_after(
     verb: Token, mentions: Mapping[int, Mention], sources: Sequence[Mention]
 ) -> tuple[Mention, ...]:
     """ "toll has risen in the dispute *with Osgiliath*": with no other target, a user verb
-    file's event goes to the first actor after the verb in its own clause (TABARI's reading),
-    not the source's own actor."""
+    file's event goes to the first actor after the verb in its phrase (PETRARCH's reading:
+    "begun to question whether he has a future *with the Morgul Orcs*"), not the source's."""
     taken = {m.actor.code for m in sources}
     for tok in verb.subtree:
-        if tok.i <= verb.i or tok.i not in mentions or _in_clause(tok, verb):
+        if tok.i <= verb.i or tok.i not in mentions:
             continue
         mention = mentions[tok.i]
         if mention.actor.code not in taken and (mention.actor.country or mention.actor.agent):
             return _mentions_of(_conjuncts(tok), mentions)
     return ()
-
-
-def _in_clause(tok: Token, verb: Token) -> bool:
-    """Whether ``tok`` lies in a clause of its own below ``verb``."""
-    while tok.i != verb.i:
-        if tok.dep_ in _CLAUSES and tok.pos_ in {"VERB", "AUX"}:
-            return True
-        tok = tok.head
-    return False
 
 
 def _pobjs(prep: Token) -> list[Token]:
