@@ -418,6 +418,7 @@ RESTORE
 --- ABANDON [345] ---
 ABANDON
 - * NEW_&TIETYPES_RELATIONS [903]
+- * EFFORT [987]
 
 --- DEPART [032:033] ---
 DEPART
@@ -474,6 +475,8 @@ EID = str(USER_VERBS.splitlines().index("- * EID AT ^ WITH + [043]") + 1)
 DELAYED = str(USER_VERBS.splitlines().index("- % HAVE * [191]") + 1)
 FREED = str(USER_VERBS.splitlines().index("- + * FROM $ [075]") + 1)
 ABOUT = str(USER_VERBS.splitlines().index("- * THEIR ^ ABOUT + [162]") + 1)
+CLASH = str(USER_VERBS.splitlines().index("- &NEGAUX * OVER [904]") + 1)
+EFFORT = str(USER_VERBS.splitlines().index("- * EFFORT [987]") + 1)
 PLEASANT = str(USER_VERBS.splitlines().index("- * REALLY_PLEASANT [024]") + 1)
 
 
@@ -511,7 +514,7 @@ def _triples(text: str, res: Resources) -> list[tuple[str, str | None, str, str]
         ("Arnor departed for Gondor.",
          [("ARN", "GON", "032", "depart"), ("GON", "ARN", "033", "depart +reverse")]),
         # a pattern that matches the negation codes the negated verb; a bare negation is no event
-        ("Arnor didn't clash over Gondor.", [("ARN", "GON", "904", "21")]),
+        ("Arnor didn't clash over Gondor.", [("ARN", "GON", "904", CLASH)]),
         ("Arnor did not snub Gondor.", []),
         # no other target: an actor in a location phrase
         ("Arnor criticized the closure of guest houses in Bree.",
@@ -542,6 +545,9 @@ def _triples(text: str, res: Resources) -> list[tuple[str, str | None, str, str]
         ("Arnor warned their populations about Gondor.", [("ARN", "GON", "162", ABOUT)]),
         ("Arnor allowed that Gondor is a really pleasant place.",
          [("ARN", "GON", "024", PLEASANT)]),
+        # user pattern words match as written: "efforts" is no EFFORT
+        ("Arnor abandoned its effort with Gondor.", [("ARN", "GON", "987", EFFORT)]),
+        ("Arnor abandoned its efforts with Gondor.", [("ARN", "GON", "345", "abandon")]),
         # no other target: the first actor after the verb in its phrase
         ("Arnor marched close to the border with Gondor.", [("ARN", "GON", "181", "march")]),
         # "$" names the source, "+" before the verb the target: the subject

@@ -146,8 +146,10 @@ class VerbMatch:
 # ---------------------------------------------------------------- verb and pattern matching
 
 
-def _word_set(tok: Token) -> frozenset[str]:
-    return frozenset({tok.lower_, tok.lemma_.lower()})
+def _word_set(tok: Token, *, written: bool = False) -> frozenset[str]:
+    """The word and its lemma; only the word as written for a user verb file's patterns
+    (PETRARCH matches pattern words as written: "efforts" is no ``EFFORT``)."""
+    return frozenset({tok.lower_}) if written else frozenset({tok.lower_, tok.lemma_.lower()})
 
 
 def _core(tok: Token) -> list[Token]:
@@ -171,20 +173,23 @@ def _with_preps(tok: Token) -> list[Token]:
     return found
 
 
-def _post_context(verb: Token, rules: CodingRules) -> list[frozenset[str]]:
+def _post_context(
+    verb: Token, rules: CodingRules, *, written: bool = False
+) -> list[frozenset[str]]:
     """Phrase-level words after the verb: particles, object cores, prepositions and objects."""
     toks: list[Token] = []
     for child in verb.children:
         if child.i > verb.i and child.dep_ in rules.post_deps and not _is_when(child):
             toks.extend(_with_preps(child))
-    return [_word_set(t) for t in sorted(toks, key=lambda t: t.i)]
+    return [_word_set(t, written=written) for t in sorted(toks, key=lambda t: t.i)]
 
 
 def _linear_post(verb: Token) -> list[frozenset[str]]:
     """Every word after the verb in its phrase ("warned their populations *about* the Prince",
     "allowed that Mordor isn't a *really pleasant* place"): the context a user verb file's
     patterns fall back to, as PETRARCH reads its patterns along the verb phrase."""
-    return [_word_set(t) for t in verb.subtree if t.i > verb.i and t.dep_ != "punct"]
+    after = (t for t in verb.subtree if t.i > verb.i and t.dep_ != "punct")
+    return [_word_set(t, written=True) for t in after]
 
 
 _ADVERBIAL = frozenset({"advmod", "neg", "aux", "auxpass"})
@@ -201,7 +206,7 @@ def _is_when(child: Token) -> bool:
     return bool(objects) and all(o.ent_type_ in _TIME_ENTITIES for o in objects)
 
 
-def _pre_context(verb: Token) -> list[frozenset[str]]:
+def _pre_context(verb: Token, *, written: bool = False) -> list[frozenset[str]]:
     """Phrase-level words before the verb: subject cores, adverbials and auxiliaries whole
     ("most certainly really did not even ever *clash*"), and the verb that governs it from the
     left ("*indicated* it would act")."""
@@ -209,7 +214,7 @@ def _pre_context(verb: Token) -> list[frozenset[str]]:
     toks = [t for c in left for t in (c.subtree if c.dep_ in _ADVERBIAL else _core(c))]
     if verb.dep_ in _COMPLEMENTS and verb.head.i < verb.i:  # "*indicated* it would act now"
         toks.append(verb.head)
-    return [_word_set(t) for t in sorted(toks, key=lambda t: t.i)]
+    return [_word_set(t, written=written) for t in sorted(toks, key=lambda t: t.i)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,6 +303,26 @@ def _best_pattern(
     return best.pattern if best else None
 
 
+def _pattern_of(
+    verb: Token, patterns: Sequence[CompiledPattern], rules: CodingRules
+) -> VerbPattern | None:
+    """The most specific matching pattern; a user verb file's patterns match the words as
+    written, and when none matches at phrase level, along the whole verb phrase."""
+    packaged = [c for c in patterns if not c.pattern.user]
+    user = [c for c in patterns if c.pattern.user]
+    found = _best_pattern(packaged, _pre_context(verb), _post_context(verb, rules))
+    if not user:
+        return found
+    pre = _pre_context(verb, written=True)
+    mine = _best_pattern(user, pre, _post_context(verb, rules, written=True))
+    if mine is None and found is None:  # PETRARCH's patterns read the words of the verb phrase
+        mine = _best_pattern(user, pre, _linear_post(verb))
+    if found is None or mine is None:
+        return mine or found
+    sizes = {c.pattern.id: c.size for c in patterns}
+    return mine if sizes[mine.id] >= sizes[found.id] else found
+
+
 def _fitting_entries(verb: Token, entries: Sequence[VerbEntry]) -> list[VerbEntry]:
     """Entries whose extra words ("meet *with*") follow the verb, longest first."""
     following = {c.lower_ for c in verb.children if c.i > verb.i}
@@ -356,11 +381,7 @@ def match_verb(verb: Token, res: CoderResources) -> VerbMatch | None:
     entries = _listed(verb, res)
     blocks = dict.fromkeys(e.block for e in entries)
     patterns = [p for b in blocks for p in res.patterns.get(b, ())]
-    pre = _pre_context(verb)
-    pattern = _best_pattern(patterns, pre, _post_context(verb, rules))
-    user = [p for p in patterns if p.pattern.user]
-    if pattern is None and user:  # PETRARCH's patterns read the words of the verb phrase
-        pattern = _best_pattern(user, pre, _linear_post(verb))
+    pattern = _pattern_of(verb, patterns, rules)
     if pattern is not None:
         negation = not pattern.words().isdisjoint(rules.negation_words)
         rule = f"pattern {pattern.id}"
