@@ -545,6 +545,8 @@ def _triples(text: str, res: Resources) -> list[tuple[str, str | None, str, str]
         ("Arnor warned their populations about Gondor.", [("ARN", "GON", "162", ABOUT)]),
         ("Arnor allowed that Gondor is a really pleasant place.",
          [("ARN", "GON", "024", PLEASANT)]),
+        # a user verb's event needs a source actor (no unknown source "---", as for CAMEO)
+        ("Crowds burned Gondor.", []),
         # user pattern words match as written: "efforts" is no EFFORT
         ("Arnor abandoned its effort with Gondor.", [("ARN", "GON", "987", EFFORT)]),
         ("Arnor abandoned its efforts with Gondor.", [("ARN", "GON", "345", "abandon")]),

@@ -775,9 +775,16 @@ class _Candidate:
 
 
 def _pairs(
-    sources: Sequence[Mention], targets: Sequence[Mention], code: str, rules: CodingRules
+    sources: Sequence[Mention],
+    targets: Sequence[Mention],
+    code: str,
+    rules: CodingRules,
+    *,
+    user: bool = False,
 ) -> Iterator[tuple[Mention | None, Mention | None]]:
-    if not sources and code[:2] in rules.unknown_source_roots:
+    """Source-target pairs; an unknown source only for CAMEO's codes (a user verb file's event
+    needs a source actor, as in PETRARCH)."""
+    if not sources and code[:2] in rules.unknown_source_roots and not user:
         for t in targets:  # "three soldiers were killed": the attacker is unknown
             yield None, t
     elif targets:
@@ -1002,7 +1009,7 @@ def _candidates(
     if not sources and source.unread:
         return
     members = _compound(match, sources, targets)
-    for s, t in members or _pairs(sources, targets, code, rules):
+    for s, t in members or _pairs(sources, targets, code, rules, user=match.user):
         if t is not None or not needs_target:
             yield _Candidate(match, code, s, t, source.inherited, intent)
         if match.reverse and targets and s is not None and t is not None and code == match.code:
