@@ -464,6 +464,10 @@ SAID
 --- MARCH [181] ---
 MARCH
 
+--- AGREE [081] ---
+AGREE
+- * WITH % [031]
+
 --- BURN [222] ---
 BURN
 
@@ -476,6 +480,7 @@ DELAYED = str(USER_VERBS.splitlines().index("- % HAVE * [191]") + 1)
 FREED = str(USER_VERBS.splitlines().index("- + * FROM $ [075]") + 1)
 ABOUT = str(USER_VERBS.splitlines().index("- * THEIR ^ ABOUT + [162]") + 1)
 CLASH = str(USER_VERBS.splitlines().index("- &NEGAUX * OVER [904]") + 1)
+WITH = str(USER_VERBS.splitlines().index("- * WITH % [031]") + 1)
 EFFORT = str(USER_VERBS.splitlines().index("- * EFFORT [987]") + 1)
 PLEASANT = str(USER_VERBS.splitlines().index("- * REALLY_PLEASANT [024]") + 1)
 
@@ -545,6 +550,9 @@ def _triples(text: str, res: Resources) -> list[tuple[str, str | None, str, str]
         ("Arnor warned their populations about Gondor.", [("ARN", "GON", "162", ABOUT)]),
         ("Arnor allowed that Gondor is a really pleasant place.",
          [("ARN", "GON", "024", PLEASANT)]),
+        # "* WITH %": the source towards each member of the compound after "with"
+        ("Arnor agrees with Gondor and Bree that talks should resume.",
+         [("ARN", "GON", "031", WITH), ("ARN", "BRE", "031", WITH)]),
         # a user verb's event needs a source actor (no unknown source "---", as for CAMEO)
         ("Crowds burned Gondor.", []),
         # user pattern words match as written: "efforts" is no EFFORT

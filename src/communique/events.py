@@ -1019,9 +1019,11 @@ def _candidates(
 def _compound(
     match: VerbMatch, sources: Sequence[Mention], targets: Sequence[Mention]
 ) -> list[tuple[Mention | None, Mention | None]]:
-    """ "Gondor and Osgiliath have delayed their meeting" (``% HAVE *``): each member of the
-    compound towards each other one; empty without a ``%`` pattern or a compound."""
-    members = list(sources) if len(sources) > 1 else list(targets)
+    """ "Gondor and Osgiliath have delayed their meeting" (``% HAVE *``), "clashes *between*
+    Gondor and Osgiliath" (``* BETWEEN %``, no source): each member of the compound towards
+    each other one; empty without a ``%`` pattern or a compound, or with one source ("Eriador
+    agrees *with* the Philippines and France", ``* WITH %``: towards each member)."""
+    members = list(sources) if len(sources) > 1 else [] if sources else list(targets)
     if not match.compound or len(members) < 2:
         return []
     return [(s, t) for s in members for t in members if s.actor.code != t.actor.code]
@@ -1126,7 +1128,8 @@ def _marked_target(
     verb: Token, mentions: Mapping[int, Mention], marker: tuple[str, int] | None
 ) -> tuple[Mention, ...]:
     """ "celebrated Eid at Osgiliath *with Gondor*" (``* EID AT ^ WITH +``): the actor the
-    pattern's ``+`` points at, after its word and the ``^`` phrases it skips."""
+    pattern's ``+`` (or ``%``) points at, after its word and the ``^`` phrases it skips, with
+    its conjuncts ("agrees *with the Philippines and France*", ``* WITH %``)."""
     if marker is None:
         return ()
     word, skips = marker
@@ -1136,8 +1139,8 @@ def _marked_target(
         if anchor is None:
             return ()
         after = [t for t in after if t.i > anchor.i]
-    found = list({m.span: m for t in after if (m := mentions.get(t.i)) is not None}.values())
-    return tuple(found[skips : skips + 1])
+    heads = list({m.span: t for t in after if (m := mentions.get(t.i)) is not None}.values())
+    return _mentions_of(_conjuncts(heads[skips]), mentions) if len(heads) > skips else ()
 
 
 def _actor_before(

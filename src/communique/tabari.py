@@ -991,6 +991,7 @@ def _parse_pattern(
     if notes.strict:
         compound = "%" in text.split()  # "% HAVE * [191]": among the compound's members
         reverse, target = second_code(raw), target_marker(post_text)
+        target = target or target_marker(post_text, symbol="%")  # "* WITH %": each member
         source = target_marker(post_text, symbol="$")  # "+ * FROM $": the source after "from"
         before = pre_marker(pre_text) if source is not None else None
         pattern = replace(pattern, reverse=reverse, target=target, compound=compound)
