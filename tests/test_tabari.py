@@ -91,6 +91,13 @@ def test_actor_file_records(tmp_path: Path) -> None:
     assert shire.roles == (Role("FRO", None, None, also=("BIL", "SAM")),)
 
 
+def test_hyphenated_names_also_split(tmp_path: Path) -> None:
+    """ "Barad-dur" is parsed as words: the name is also known without its hyphen."""
+    path = _write(tmp_path, "a.txt", "MORDOR [MOR]\n+BARAD-DUR\n")
+    [entry] = read_tabari_actors(path)
+    assert entry.names == ("mordor", "barad-dur", "barad dur")
+
+
 def test_actor_notes(tmp_path: Path) -> None:
     parsed = parse_tabari_actors(_write(tmp_path, "a.txt", ACTORS))
     warnings = [(n.line, n.detail) for n in parsed.notes if n.severity == "warning"]

@@ -505,7 +505,7 @@ def actor_entries(parsed: TabariActors) -> list[ActorEntry]:
     seen: defaultdict[str, int] = defaultdict(int)
     entries: list[ActorEntry] = []
     for actor in parsed.actors:
-        names = entry_names(actor.names)
+        names = _with_split_hyphens(entry_names(actor.names))
         if not names:
             continue
         base = actor_id(actor.primary)
@@ -514,6 +514,13 @@ def actor_entries(parsed: TabariActors) -> list[ActorEntry]:
         kind = actor_kind(actor.roles)
         entries.append(ActorEntry(ident, kind, names, actor.roles, parsed.path.name))
     return entries
+
+
+def _with_split_hyphens(names: tuple[str, ...]) -> tuple[str, ...]:
+    """``barad-dur`` also as ``barad dur``: the parser splits "Barad-dur" into words, and the
+    hyphen is no word of the name's phrase."""
+    split = (" ".join(n.replace("-", " ").split()) for n in names if "-" in n)
+    return tuple(dict.fromkeys([*names, *split]))
 
 
 def read_tabari_actors(path: Path) -> list[ActorEntry]:
