@@ -418,6 +418,7 @@ RESTORE
 --- ABANDON [345] ---
 ABANDON
 - * NEW_&TIETYPES_RELATIONS [903]
+- * EFFORT [987]
 
 --- DEPART [032:033] ---
 DEPART
@@ -428,6 +429,10 @@ CLASH
 
 --- SNUB [121] ---
 SNUB
+
+--- ALLOW [080] ---
+ALLOW
+- * REALLY_PLEASANT [024]
 
 --- CRITICIZE [121] ---
 CRITICIZE
@@ -441,13 +446,43 @@ CORDON_OFF {CORDONED_OFF CORDONS_OFF}
 
 --- WARN [160] ---
 WARN
+- * THEIR ^ ABOUT + [162]
 
 --- DELAY [120] ---
 DELAY
 - % HAVE * [191]
+
+--- MEET [031:031] ---
+MEET
+
+--- MET [031:032] ---
+MET
+
+--- SAID [023] ---
+SAID
+
+--- MARCH [181] ---
+MARCH
+
+--- AGREE [081] ---
+AGREE
+- * WITH % [031]
+
+--- BURN [222] ---
+BURN
+
+--- FREE [066] ---
+FREE
+- + * FROM $ [075]
 """
 EID = str(USER_VERBS.splitlines().index("- * EID AT ^ WITH + [043]") + 1)
 DELAYED = str(USER_VERBS.splitlines().index("- % HAVE * [191]") + 1)
+FREED = str(USER_VERBS.splitlines().index("- + * FROM $ [075]") + 1)
+ABOUT = str(USER_VERBS.splitlines().index("- * THEIR ^ ABOUT + [162]") + 1)
+CLASH = str(USER_VERBS.splitlines().index("- &NEGAUX * OVER [904]") + 1)
+WITH = str(USER_VERBS.splitlines().index("- * WITH % [031]") + 1)
+EFFORT = str(USER_VERBS.splitlines().index("- * EFFORT [987]") + 1)
+PLEASANT = str(USER_VERBS.splitlines().index("- * REALLY_PLEASANT [024]") + 1)
 
 
 @pytest.fixture(scope="module")
@@ -484,7 +519,7 @@ def _triples(text: str, res: Resources) -> list[tuple[str, str | None, str, str]
         ("Arnor departed for Gondor.",
          [("ARN", "GON", "032", "depart"), ("GON", "ARN", "033", "depart +reverse")]),
         # a pattern that matches the negation codes the negated verb; a bare negation is no event
-        ("Arnor didn't clash over Gondor.", [("ARN", "GON", "904", "21")]),
+        ("Arnor didn't clash over Gondor.", [("ARN", "GON", "904", CLASH)]),
         ("Arnor did not snub Gondor.", []),
         # no other target: an actor in a location phrase
         ("Arnor criticized the closure of guest houses in Bree.",
@@ -496,6 +531,37 @@ def _triples(text: str, res: Resources) -> list[tuple[str, str | None, str, str]
         # "%": coded between the members of the compound
         ("Arnor and Gondor have delayed their meeting.",
          [("ARN", "GON", "191", DELAYED), ("GON", "ARN", "191", DELAYED)]),
+        # a block headed by an inflected form is matched as written: "met" is MET, not MEET
+        ("Arnor met Gondor.",
+         [("ARN", "GON", "031", "met"), ("GON", "ARN", "032", "met +reverse")]),
+        ("Arnor will meet Gondor.",
+         [("ARN", "GON", "031", "meet"), ("GON", "ARN", "031", "meet +reverse")]),
+        # a reporting verb yields to the event it reports, whatever its user code
+        ("Arnor criticized Gondor, officials said.", [("ARN", "GON", "121", "criticize")]),
+        # a passive without an agent: the subject is the source
+        ("Gondor was criticized over its dispute with Bree.",
+         [("GON", "BRE", "121", "criticize")]),
+        # an adverbial clause of a coded verb phrase is coded with it, not on its own
+        ("Arnor is about to restore ties with Gondor after Bree crowds burned flags.",
+         [("ARN", "GON", "064", "restore")]),
+        ("Arnor is about to improve ties with Gondor after Bree crowds burned flags.",
+         [("BRE", None, "222", "burn")]),
+        # a user pattern the phrase-level context misses reads the words of the verb phrase
+        ("Arnor warned their populations about Gondor.", [("ARN", "GON", "162", ABOUT)]),
+        ("Arnor allowed that Gondor is a really pleasant place.",
+         [("ARN", "GON", "024", PLEASANT)]),
+        # "* WITH %": the source towards each member of the compound after "with"
+        ("Arnor agrees with Gondor and Bree that talks should resume.",
+         [("ARN", "GON", "031", WITH), ("ARN", "BRE", "031", WITH)]),
+        # a user verb's event needs a source actor (no unknown source "---", as for CAMEO)
+        ("Crowds burned Gondor.", []),
+        # user pattern words match as written: "efforts" is no EFFORT
+        ("Arnor abandoned its effort with Gondor.", [("ARN", "GON", "987", EFFORT)]),
+        ("Arnor abandoned its efforts with Gondor.", [("ARN", "GON", "345", "abandon")]),
+        # no other target: the first actor after the verb in its phrase
+        ("Arnor marched close to the border with Gondor.", [("ARN", "GON", "181", "march")]),
+        # "$" names the source, "+" before the verb the target: the subject
+        ("Gondor was freed from Arnor.", [("ARN", "GON", "075", FREED)]),
     ],
 )  # fmt: skip
 def test_petrarch_semantics(
@@ -519,6 +585,23 @@ def test_lists_share_the_sector_and_appositions_in_lists(petr: Resources) -> Non
     listed = "Gondor, the Shire, Arnor and Bree restored ties with Lorien."
     sources = {s for s, _, _, _ in _triples(listed, petr)}
     assert sources == {"GON", "FRO", "BIL", "SAM", "ARN", "BRE"}  # "the Shire": an apposition
+
+
+def test_sectors_share_a_country_list_the_parse_splits(petr: Resources) -> None:
+    """ "Lawmakers and officials in Arnor and Gondor": every sector with every country, even
+    where the parse makes "Gondor" a conjunct of "Lawmakers"."""
+    text = "Lawmakers and officials in Arnor and Gondor restored ties with Bree."
+    found = {s for s, _, _, _ in _triples(text, petr)}
+    assert found == {"ARNLEG", "GONLEG", "ARNGOV", "GONGOV"}
+
+
+def test_lists_the_parse_splits(petr: Resources) -> None:
+    """Several subjects of one verb ("Old foes *Gondor* and Arnor"), an apposition followed by
+    a conjunct ("Arnor, *the awful Bree*, and Gondor")."""
+    foes = "Old foes Gondor and Arnor restored ties with Bree."
+    assert {s for s, _, _, _ in _triples(foes, petr)} == {"GON", "ARN"}
+    listed = "Evil Arnor, the awful Bree, and good Gondor restored ties with Lorien."
+    assert {s for s, _, _, _ in _triples(listed, petr)} == {"ARN", "BRE", "GON"}
 
 
 def test_forms_index_finds_verbs_the_lemmatiser_misses(petr: Resources) -> None:

@@ -15,6 +15,7 @@ from communique.tabari import (
     parse_tabari_actors,
     parse_tabari_agents,
     parse_tabari_verbs,
+    pre_marker,
     read_tabari_actors,
     read_tabari_agents,
     read_tabari_verbs,
@@ -88,6 +89,13 @@ def test_actor_file_records(tmp_path: Path) -> None:
     assert boris.code_on(date(1995, 1, 1)) == "RUSGOV"
     assert (shire.code_on(None), isildur.roles) == ("FRO", ())
     assert shire.roles == (Role("FRO", None, None, also=("BIL", "SAM")),)
+
+
+def test_hyphenated_names_also_split(tmp_path: Path) -> None:
+    """ "Barad-dur" is parsed as words: the name is also known without its hyphen."""
+    path = _write(tmp_path, "a.txt", "MORDOR [MOR]\n+BARAD-DUR\n")
+    [entry] = read_tabari_actors(path)
+    assert entry.names == ("mordor", "barad-dur", "barad dur")
 
 
 def test_actor_notes(tmp_path: Path) -> None:
@@ -322,3 +330,15 @@ def test_build_reproduces_the_packaged_files(tmp_path: Path) -> None:
 )
 def test_target_marker(post: str, marker: tuple[str, int] | None) -> None:
     assert target_marker(post) == marker
+
+
+def test_source_and_pre_verb_target_markers() -> None:
+    """ "+ HOSTING * TABASKI ^ $": the source after "tabaski" (one phrase skipped), the target
+    the actor before "hosting"; "+ * FROM $": the target before the verb itself."""
+    assert target_marker(" TABASKI ^ $ ", symbol="$") == ("tabaski", 1)
+    assert target_marker(" FROM $ ", symbol="$") == ("from", 0)
+    assert (pre_marker(" + HOSTING "), pre_marker(" + "), pre_marker(" SAID ")) == (
+        "hosting",
+        "",
+        None,
+    )

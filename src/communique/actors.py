@@ -263,7 +263,9 @@ def _chunks(rest: str) -> tuple[str, ...]:
 
 
 def _words(tokens: Sequence[Token]) -> list[str]:
-    return [t.lower_ for t in tokens]
+    """Lower-cased words; a PETRARCH connector written in the text ("Dol_Amroth") joins the
+    words of one name, as in the dictionaries."""
+    return [t.lower_.replace("_", " ") for t in tokens]
 
 
 def _name_keys(tokens: Sequence[Token]) -> list[str]:

@@ -69,6 +69,8 @@ class VerbPattern:
     reverse: str | None = None  # ``[032:033]``: the target's event towards the source (033)
     target: tuple[str, int] | None = None  # ``WITH +``: the actor after "with" (skipping ``^``)
     compound: bool = False  # ``% HAVE *``: coded between the members of a compound actor
+    source: tuple[str, int] | None = None  # ``FROM $``: the source is the actor after "from"
+    target_before: str | None = None  # ``+ HOSTING * ... $``: the actor before "hosting"
 
     def words(self) -> frozenset[str]:
         """Every word of every slot alternative (``"did n't"`` gives ``did`` and ``n't``)."""

@@ -68,6 +68,7 @@ class CodingRules:
     background_marks: frozenset[str]  # "one day *after* a jet shot down...": background
     content_over_meeting: Mapping[str, frozenset[str]]  # "summoned X *to complain*": complaint
     decision_heads: frozenset[str]  # "decided *to allow*": the decided act is the event
+    report_heads: frozenset[str]  # "..., officials *said*": a statement, whatever its code
     obligation_default_code: str  # "X said Y must drop barriers", verb unknown: a request
     inner_source_preps: frozenset[str]  # "inhabitants *of* the Golan Heights threatened"
 
@@ -138,13 +139,17 @@ class VerbMatch:
     reverse: str | None = None  # a paired code's event from the target back to the source
     target: tuple[str, int] | None = None  # the pattern's ``+``: the actor after this word
     compound: bool = False  # the pattern's ``%``: coded between a compound actor's members
+    source: tuple[str, int] | None = None  # the pattern's ``$``: the source after this word
+    target_before: str | None = None  # ``+ HOSTING *``: the actor before "hosting" ("": verb)
 
 
 # ---------------------------------------------------------------- verb and pattern matching
 
 
-def _word_set(tok: Token) -> frozenset[str]:
-    return frozenset({tok.lower_, tok.lemma_.lower()})
+def _word_set(tok: Token, *, written: bool = False) -> frozenset[str]:
+    """The word and its lemma; only the word as written for a user verb file's patterns
+    (PETRARCH matches pattern words as written: "efforts" is no ``EFFORT``)."""
+    return frozenset({tok.lower_}) if written else frozenset({tok.lower_, tok.lemma_.lower()})
 
 
 def _core(tok: Token) -> list[Token]:
@@ -168,13 +173,23 @@ def _with_preps(tok: Token) -> list[Token]:
     return found
 
 
-def _post_context(verb: Token, rules: CodingRules) -> list[frozenset[str]]:
+def _post_context(
+    verb: Token, rules: CodingRules, *, written: bool = False
+) -> list[frozenset[str]]:
     """Phrase-level words after the verb: particles, object cores, prepositions and objects."""
     toks: list[Token] = []
     for child in verb.children:
         if child.i > verb.i and child.dep_ in rules.post_deps and not _is_when(child):
             toks.extend(_with_preps(child))
-    return [_word_set(t) for t in sorted(toks, key=lambda t: t.i)]
+    return [_word_set(t, written=written) for t in sorted(toks, key=lambda t: t.i)]
+
+
+def _linear_post(verb: Token) -> list[frozenset[str]]:
+    """Every word after the verb in its phrase ("warned their populations *about* the Prince",
+    "allowed that Mordor isn't a *really pleasant* place"): the context a user verb file's
+    patterns fall back to, as PETRARCH reads its patterns along the verb phrase."""
+    after = (t for t in verb.subtree if t.i > verb.i and t.dep_ != "punct")
+    return [_word_set(t, written=True) for t in after]
 
 
 _ADVERBIAL = frozenset({"advmod", "neg", "aux", "auxpass"})
@@ -191,7 +206,7 @@ def _is_when(child: Token) -> bool:
     return bool(objects) and all(o.ent_type_ in _TIME_ENTITIES for o in objects)
 
 
-def _pre_context(verb: Token) -> list[frozenset[str]]:
+def _pre_context(verb: Token, *, written: bool = False) -> list[frozenset[str]]:
     """Phrase-level words before the verb: subject cores, adverbials and auxiliaries whole
     ("most certainly really did not even ever *clash*"), and the verb that governs it from the
     left ("*indicated* it would act")."""
@@ -199,7 +214,7 @@ def _pre_context(verb: Token) -> list[frozenset[str]]:
     toks = [t for c in left for t in (c.subtree if c.dep_ in _ADVERBIAL else _core(c))]
     if verb.dep_ in _COMPLEMENTS and verb.head.i < verb.i:  # "*indicated* it would act now"
         toks.append(verb.head)
-    return [_word_set(t) for t in sorted(toks, key=lambda t: t.i)]
+    return [_word_set(t, written=written) for t in sorted(toks, key=lambda t: t.i)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,6 +303,26 @@ def _best_pattern(
     return best.pattern if best else None
 
 
+def _pattern_of(
+    verb: Token, patterns: Sequence[CompiledPattern], rules: CodingRules
+) -> VerbPattern | None:
+    """The most specific matching pattern; a user verb file's patterns match the words as
+    written, and when none matches at phrase level, along the whole verb phrase."""
+    packaged = [c for c in patterns if not c.pattern.user]
+    user = [c for c in patterns if c.pattern.user]
+    found = _best_pattern(packaged, _pre_context(verb), _post_context(verb, rules))
+    if not user:
+        return found
+    pre = _pre_context(verb, written=True)
+    mine = _best_pattern(user, pre, _post_context(verb, rules, written=True))
+    if mine is None and found is None:  # PETRARCH's patterns read the words of the verb phrase
+        mine = _best_pattern(user, pre, _linear_post(verb))
+    if found is None or mine is None:
+        return mine or found
+    sizes = {c.pattern.id: c.size for c in patterns}
+    return mine if sizes[mine.id] >= sizes[found.id] else found
+
+
 def _fitting_entries(verb: Token, entries: Sequence[VerbEntry]) -> list[VerbEntry]:
     """Entries whose extra words ("meet *with*") follow the verb, longest first."""
     following = {c.lower_ for c in verb.children if c.i > verb.i}
@@ -328,26 +363,32 @@ def _longest_known(words: Sequence[str], table: Mapping[str, str]) -> str | None
     return None
 
 
-def _listed(verb: Token, res: CoderResources) -> tuple[VerbEntry, ...]:
-    """The entries of the verb's lemma; when it has none, those listing the word among their
-    forms ("cordoned", lemmatised "cordone": ``CORDON_OFF {+CORDONED_OFF}``)."""
-    found = res.verbs.verbs_by_lemma.get(verb.lemma_.lower(), ())
-    return found or res.forms.get(verb.lower_, ())
+def _listed(verb: Token, res: CoderResources) -> list[VerbEntry]:
+    """The fitting entries written as the verb is (an inflected block head, ``--- MET
+    [031:032] ---``, is matched as written, as PETRARCH keys its verbs by written form); else
+    those of its lemma; when it has none, those listing the word among their forms ("cordoned",
+    lemmatised "cordone": ``CORDON_OFF {+CORDONED_OFF}``)."""
+    lemma, written = verb.lemma_.lower(), verb.lower_
+    by_lemma = res.verbs.verbs_by_lemma
+    found = _fitting_entries(verb, by_lemma.get(written, ())) if written != lemma else []
+    found = found or _fitting_entries(verb, by_lemma.get(lemma, ()))
+    return found or _fitting_entries(verb, res.forms.get(written, ()))
 
 
 def match_verb(verb: Token, res: CoderResources) -> VerbMatch | None:
     """The most specific pattern of any fitting verb block, else the verb's or block's code."""
     verbs, rules = res.verbs, res.rules
-    entries = _fitting_entries(verb, _listed(verb, res))
+    entries = _listed(verb, res)
     blocks = dict.fromkeys(e.block for e in entries)
     patterns = [p for b in blocks for p in res.patterns.get(b, ())]
-    pattern = _best_pattern(patterns, _pre_context(verb), _post_context(verb, rules))
+    pattern = _pattern_of(verb, patterns, rules)
     if pattern is not None:
         negation = not pattern.words().isdisjoint(rules.negation_words)
         rule = f"pattern {pattern.id}"
         return VerbMatch(
             verb, pattern.code, rule, specific=True, user=pattern.user, negation=negation,
             reverse=pattern.reverse, target=pattern.target, compound=pattern.compound,
+            source=pattern.source, target_before=pattern.target_before,
         )  # fmt: skip
     noun = _noun_event(verb, rules)
     if noun is not None:
@@ -491,9 +532,14 @@ def _conjuncts(tok: Token) -> list[Token]:
 
 
 def _list_member(tok: Token) -> bool:
-    return tok.dep_ == "conj" or (
-        tok.dep_ == "appos" and any(c.dep_ == "conj" for c in tok.children)
-    )
+    """A conjunct, or an apposition inside a coordination: heading one, or followed by a
+    conjunct of its head ("Evil Mordor, *the awful Fornost*, and good Gondor")."""
+    if tok.dep_ == "conj":
+        return True
+    if tok.dep_ != "appos":
+        return False
+    later = (c for c in tok.head.children if c.dep_ == "conj" and c.i > tok.i)
+    return any(c.dep_ == "conj" for c in tok.children) or any(True for _ in later)
 
 
 def _mentions_of(heads: Sequence[Token], mentions: Mapping[int, Mention]) -> tuple[Mention, ...]:
@@ -550,6 +596,15 @@ def _shared_subject(tok: Token, via: Token | None) -> Token | None:
     return _subject(tok)
 
 
+def _co_subjects(subject: Token) -> list[Token]:
+    """The subject and the verb's other subjects of its kind: a list the parse splits ("Lions,
+    tigers, and *Gondor* welcomed", "Old foes *Gondor* and Osgiliath")."""
+    if subject.dep_ not in _SUBJECTS:
+        return [subject]
+    others = [c for c in subject.head.children if c.dep_ == subject.dep_ and c.i != subject.i]
+    return [subject, *others]
+
+
 def find_source(verb: Token, mentions: Mapping[int, Mention], rules: CodingRules) -> _Slot:
     if _content_clause(verb, rules):  # "X issued a declaration *demanding*": X demands
         carrier = find_source(verb.head.head, mentions, rules)
@@ -567,7 +622,7 @@ def find_source(verb: Token, mentions: Mapping[int, Mention], rules: CodingRules
         relative = subject.tag_ in {"WP", "WDT"} and tok.dep_ == "relcl"
         if relative:  # "a woman *who* shot at US officers": the noun the clause modifies
             subject = tok.head
-        found = _mentions_of(_conjuncts(subject), mentions)
+        found = _mentions_of([t for s in _co_subjects(subject) for t in _conjuncts(s)], mentions)
         unread = subject.pos_ in {"PROPN", "PRON"}  # a name we do not know is not "unknown"
         if not found and not unread and depth == 0 and subject.dep_ == "nsubj":
             inner = _inner_actor(subject, mentions, rules)
@@ -629,6 +684,22 @@ def _place_target(
             found = [m for m in _mentions_of(_pobjs(tok), mentions) if _other(m, taken)]
             if found:
                 return tuple(found)
+    return ()
+
+
+def _first_after(
+    verb: Token, mentions: Mapping[int, Mention], sources: Sequence[Mention]
+) -> tuple[Mention, ...]:
+    """ "toll has risen in the dispute *with Osgiliath*": with no other target, a user verb
+    file's event goes to the first actor after the verb in its phrase (PETRARCH's reading:
+    "begun to question whether he has a future *with the Morgul Orcs*"), not the source's."""
+    taken = {m.actor.code for m in sources}
+    for tok in verb.subtree:
+        if tok.i <= verb.i or tok.i not in mentions:
+            continue
+        mention = mentions[tok.i]
+        if mention.actor.code not in taken and (mention.actor.country or mention.actor.agent):
+            return _mentions_of(_conjuncts(tok), mentions)
     return ()
 
 
@@ -704,9 +775,16 @@ class _Candidate:
 
 
 def _pairs(
-    sources: Sequence[Mention], targets: Sequence[Mention], code: str, rules: CodingRules
+    sources: Sequence[Mention],
+    targets: Sequence[Mention],
+    code: str,
+    rules: CodingRules,
+    *,
+    user: bool = False,
 ) -> Iterator[tuple[Mention | None, Mention | None]]:
-    if not sources and code[:2] in rules.unknown_source_roots:
+    """Source-target pairs; an unknown source only for CAMEO's codes (a user verb file's event
+    needs a source actor, as in PETRARCH)."""
+    if not sources and code[:2] in rules.unknown_source_roots and not user:
         for t in targets:  # "three soldiers were killed": the attacker is unknown
             yield None, t
     elif targets:
@@ -747,7 +825,7 @@ def _subsumed(verb: Token, match: VerbMatch, res: CoderResources) -> bool:
         infinitives = [c for c in verb.children if c.dep_ == "xcomp" or _infinitival(c)]
         if any(match_verb(c, res) for c in infinitives if c.pos_ == "VERB"):
             return True
-    if match.code[:2] in rules.statement_roots and any(c.dep_ == "ccomp" for c in verb.children):
+    if _statement(verb, match.code, rules) and any(c.dep_ == "ccomp" for c in verb.children):
         return True  # a statement that carries a coded event of its own is subordinate to it
     if _purpose_content(verb, match, res) is not None:
         return True  # "summoned the ambassador to complain": the complaint is the event
@@ -755,6 +833,8 @@ def _subsumed(verb: Token, match: VerbMatch, res: CoderResources) -> bool:
         return True  # "issued a declaration demanding...": the demand is the event
     first = _first_conjunct(verb)
     head = first.head
+    if match.user and first.dep_ == "advcl" and _coded_control(head, res):
+        return True  # "Arnor is about to restore ties ... after crowds burned its embassy"
     if first.dep_ not in _COMPLEMENTS | {"advcl"} or head.pos_ != "VERB":
         return False
     if head.lemma_.lower() in rules.intent_heads | rules.decision_heads:
@@ -762,7 +842,25 @@ def _subsumed(verb: Token, match: VerbMatch, res: CoderResources) -> bool:
     governing = match_verb(head, res)
     if governing is not None and _content_of_meeting(governing, match, rules):
         return False
-    return governing is not None and governing.code[:2] not in rules.statement_roots
+    return governing is not None and not _statement(head, governing.code, rules)
+
+
+def _coded_control(head: Token, res: CoderResources) -> bool:
+    """Whether ``head`` or a verb it controls ("is about *to restore*") has a coded event that
+    is no statement: PETRARCH codes an adverbial clause of a coded verb phrase with it."""
+    stack = [head]
+    while stack:
+        tok = stack.pop()
+        found = match_verb(tok, res) if tok.pos_ == "VERB" else None
+        if found is not None and not _statement(tok, found.code, res.rules):
+            return True
+        stack.extend(c for c in tok.children if c.dep_ in _CONTROL)
+    return False
+
+
+def _statement(verb: Token, code: str, rules: CodingRules) -> bool:
+    """A statement code, or a reporting verb whatever its code ("officials *said*")."""
+    return code[:2] in rules.statement_roots or verb.lemma_.lower() in rules.report_heads
 
 
 def _content_clause(verb: Token, rules: CodingRules) -> bool:
@@ -878,12 +976,20 @@ def _candidates(
         return  # an unknown act that is no request from a speaker is no event
     source = find_source(verb, mentions, rules)
     sources = [m for m in source.mentions if m.actor.country or m.actor.agent]
+    if match.user and not sources:  # PETRARCH: "X was criticized" with no agent, X is the source
+        sources = [m for m in _passive_subject(verb, mentions) if m.actor.country or m.actor.agent]
+    marked_source = _marked_target(verb, mentions, match.source)
     targets = (
         _marked_target(verb, mentions, match.target)
         or _meeting_target(verb, mentions, res, sources)
         or find_target(verb, mentions, rules, sources)
         or _complement_target(verb, mentions, rules, sources)
     )
+    if marked_source:  # "+ * FROM $": "X was freed from Y" is Y's act towards X
+        before = _actor_before(verb, mentions, match.target_before)
+        targets = _marked_target(verb, mentions, match.target) or before or targets
+        sources = list(marked_source)
+        targets = tuple(t for t in targets if t not in marked_source)
     if not sources and not targets:
         targets = _passive_subject(verb, mentions)
     sources = _co_actors(_shared_agents(sources, mentions, verb.doc), res)
@@ -897,11 +1003,13 @@ def _candidates(
     reciprocal = len(sources) > 1 and code[:2] in rules.reciprocal_roots
     if not targets and not reciprocal:  # "Serbia and Kosovo signed ... in Brussels": each other
         targets = _place_target(verb, mentions, rules, sources)
+    if not targets and not reciprocal and match.user:
+        targets = _first_after(verb, mentions, sources)
     needs_target = res.ontology.describe(code).plover_type in rules.requires_target
     if not sources and source.unread:
         return
     members = _compound(match, sources, targets)
-    for s, t in members or _pairs(sources, targets, code, rules):
+    for s, t in members or _pairs(sources, targets, code, rules, user=match.user):
         if t is not None or not needs_target:
             yield _Candidate(match, code, s, t, source.inherited, intent)
         if match.reverse and targets and s is not None and t is not None and code == match.code:
@@ -911,9 +1019,11 @@ def _candidates(
 def _compound(
     match: VerbMatch, sources: Sequence[Mention], targets: Sequence[Mention]
 ) -> list[tuple[Mention | None, Mention | None]]:
-    """ "Gondor and Osgiliath have delayed their meeting" (``% HAVE *``): each member of the
-    compound towards each other one; empty without a ``%`` pattern or a compound."""
-    members = list(sources) if len(sources) > 1 else list(targets)
+    """ "Gondor and Osgiliath have delayed their meeting" (``% HAVE *``), "clashes *between*
+    Gondor and Osgiliath" (``* BETWEEN %``, no source): each member of the compound towards
+    each other one; empty without a ``%`` pattern or a compound, or with one source ("Eriador
+    agrees *with* the Philippines and France", ``* WITH %``: towards each member)."""
+    members = list(sources) if len(sources) > 1 else [] if sources else list(targets)
     if not match.compound or len(members) < 2:
         return []
     return [(s, t) for s in members for t in members if s.actor.code != t.actor.code]
@@ -935,15 +1045,25 @@ def _shared_agents(
     is a list goes with every country of the list (ARNGOV, OSGGOV, GONGOV)."""
     spans = {m.span for m in found}
     heads = {m.span: doc[i] for i, m in mentions.items() if m.span in spans}
+    absorbed = {m.span for m in _stray_members(found, heads, mentions)}
     out: list[Mention] = []
     for mention in found:
-        out.append(mention)
+        if mention.span in absorbed:
+            continue
         actor, head = mention.actor, heads.get(mention.span)
+        borrowed = _borrowed_countries(head, mentions) if head is not None else []
+        if actor.agent and not actor.country and borrowed:  # "lawmakers and *officials* in X"
+            out.extend(
+                replace(mention, actor=replace(actor, country=c, code=c + actor.code))
+                for c in borrowed
+            )
+            continue
+        out.append(mention)
         if head is None or not actor.agent or not actor.country:
             continue
         for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ in _OWNER_PREPS):
             for pobj in (c for c in prep.children if c.dep_ == "pobj"):
-                listed = _mentions_of(_conjuncts(pobj)[1:], mentions)
+                listed = _mentions_of(_conjuncts(pobj)[1:] + _strays(head, pobj), mentions)
                 countries = [
                     m.actor.country for m in listed if m.actor.country and not m.actor.agent
                 ]
@@ -955,11 +1075,61 @@ def _shared_agents(
     return out
 
 
+def _strays(head: Token, pobj: Token) -> list[Token]:
+    """ "Lawmakers in Fornost *and Gondor*" parsed with Gondor a conjunct of "Lawmakers": the
+    head's conjuncts that continue the list of its country phrase (only "and" or a comma
+    between them)."""
+    found: list[Token] = []
+    end = pobj.right_edge.i
+    for conj in (c for c in head.children if c.dep_ == "conj" and c.i > end):
+        between = head.doc[end + 1 : conj.i]
+        if not all(t.dep_ in {"cc", "punct"} for t in between):
+            break
+        found.append(conj)
+        end = conj.right_edge.i
+    return found
+
+
+def _borrowed_countries(head: Token, mentions: Mapping[int, Mention]) -> list[str]:
+    """ "Lawmakers and *officials* in Fornost and Gondor": a sector conjunct before the country
+    phrase of the list's first member takes every country of that phrase."""
+    first = head.head
+    if head.dep_ != "conj" or first.i >= head.i:
+        return []
+    countries: list[str] = []
+    for prep in (c for c in first.children if c.dep_ == "prep" and c.lower_ in _OWNER_PREPS):
+        if prep.i < head.i:
+            continue
+        for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+            listed = _mentions_of(_conjuncts(pobj) + _strays(first, pobj), mentions)
+            countries.extend(
+                m.actor.country for m in listed if m.actor.country and not m.actor.agent
+            )
+    return countries
+
+
+def _stray_members(
+    found: Sequence[Mention], heads: Mapping[Span, Token], mentions: Mapping[int, Mention]
+) -> list[Mention]:
+    """The bare countries of ``found`` that :func:`_strays` puts in a sector phrase's list."""
+    out: list[Mention] = []
+    for mention in found:
+        head = heads.get(mention.span)
+        if head is None or not mention.actor.agent or not mention.actor.country:
+            continue
+        for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ in _OWNER_PREPS):
+            for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+                strays = _mentions_of(_strays(head, pobj), mentions)
+                out.extend(m for m in strays if m.actor.country and not m.actor.agent)
+    return out
+
+
 def _marked_target(
     verb: Token, mentions: Mapping[int, Mention], marker: tuple[str, int] | None
 ) -> tuple[Mention, ...]:
     """ "celebrated Eid at Osgiliath *with Gondor*" (``* EID AT ^ WITH +``): the actor the
-    pattern's ``+`` points at, after its word and the ``^`` phrases it skips."""
+    pattern's ``+`` (or ``%``) points at, after its word and the ``^`` phrases it skips, with
+    its conjuncts ("agrees *with the Philippines and France*", ``* WITH %``)."""
     if marker is None:
         return ()
     word, skips = marker
@@ -969,8 +1139,23 @@ def _marked_target(
         if anchor is None:
             return ()
         after = [t for t in after if t.i > anchor.i]
-    found = list({m.span: m for t in after if (m := mentions.get(t.i)) is not None}.values())
-    return tuple(found[skips : skips + 1])
+    heads = list({m.span: t for t in after if (m := mentions.get(t.i)) is not None}.values())
+    return _mentions_of(_conjuncts(heads[skips]), mentions) if len(heads) > skips else ()
+
+
+def _actor_before(
+    verb: Token, mentions: Mapping[int, Mention], anchor: str | None
+) -> tuple[Mention, ...]:
+    """ "Mordor will be hosting ..." (``+ HOSTING * ...``): the last actor before the pattern's
+    word (``""``: before the verb), with its conjuncts."""
+    if anchor is None:
+        return ()
+    words = [t for t in verb.sent if t.i < verb.i and t.lower_ == anchor]
+    end = words[-1].i if anchor and words else verb.i
+    if anchor and not words:
+        return ()
+    before = [t for t in verb.sent if t.i < end and t.i in mentions]
+    return _mentions_of(_conjuncts(before[-1]), mentions) if before else ()
 
 
 def _co_actors(found: Sequence[Mention], res: CoderResources) -> list[Mention]:

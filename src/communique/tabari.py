@@ -58,6 +58,7 @@ __all__ = [
     "parse_tabari_actors",
     "parse_tabari_agents",
     "parse_tabari_verbs",
+    "pre_marker",
     "read_tabari_actors",
     "read_tabari_agents",
     "read_tabari_verbs",
@@ -504,7 +505,7 @@ def actor_entries(parsed: TabariActors) -> list[ActorEntry]:
     seen: defaultdict[str, int] = defaultdict(int)
     entries: list[ActorEntry] = []
     for actor in parsed.actors:
-        names = entry_names(actor.names)
+        names = _with_split_hyphens(entry_names(actor.names))
         if not names:
             continue
         base = actor_id(actor.primary)
@@ -513,6 +514,13 @@ def actor_entries(parsed: TabariActors) -> list[ActorEntry]:
         kind = actor_kind(actor.roles)
         entries.append(ActorEntry(ident, kind, names, actor.roles, parsed.path.name))
     return entries
+
+
+def _with_split_hyphens(names: tuple[str, ...]) -> tuple[str, ...]:
+    """``barad-dur`` also as ``barad dur``: the parser splits "Barad-dur" into words, and the
+    hyphen is no word of the name's phrase."""
+    split = (" ".join(n.replace("-", " ").split()) for n in names if "-" in n)
+    return tuple(dict.fromkeys([*names, *split]))
 
 
 def read_tabari_actors(path: Path) -> list[ActorEntry]:
@@ -990,23 +998,37 @@ def _parse_pattern(
     if notes.strict:
         compound = "%" in text.split()  # "% HAVE * [191]": among the compound's members
         reverse, target = second_code(raw), target_marker(post_text)
+        target = target or target_marker(post_text, symbol="%")  # "* WITH %": each member
+        source = target_marker(post_text, symbol="$")  # "+ * FROM $": the source after "from"
+        before = pre_marker(pre_text) if source is not None else None
         pattern = replace(pattern, reverse=reverse, target=target, compound=compound)
+        pattern = replace(pattern, source=source, target_before=before)
     return TabariPattern(pattern, raw, number)
 
 
-def target_marker(post: str) -> tuple[str, int] | None:
-    """Where a pattern's ``+`` puts the target: after which word (``""``: right after the verb),
-    skipping how many phrases (``^``): ``"EID AT ^ WITH +"`` -> ``("with", 0)``,
-    ``"AT ^ +"`` -> ``("at", 1)``; None without a ``+`` of its own."""
+def target_marker(post: str, *, symbol: str = "+") -> tuple[str, int] | None:
+    """Where a pattern's ``+`` puts the target (or its ``$`` the source): after which word
+    (``""``: right after the verb), skipping how many phrases (``^``): ``"EID AT ^ WITH +"`` ->
+    ``("with", 0)``, ``"AT ^ +"`` -> ``("at", 1)``; None without a marker of its own."""
     tokens = post.split()
-    if "+" not in tokens:
+    if symbol not in tokens:
         return None
-    at = tokens.index("+")
+    at = tokens.index(symbol)
     skips = 0
     while at > 0 and tokens[at - 1] == "^":
         skips, at = skips + 1, at - 1
     anchor = tokens[at - 1].strip(MARKERS).split("_")[-1].lower() if at > 0 else ""
     return anchor, skips
+
+
+def pre_marker(pre: str) -> str | None:
+    """Before which word a pattern's ``+`` puts the target when it comes before the verb:
+    ``"+ HOSTING"`` -> ``"hosting"``, ``"+"`` -> ``""`` (before the verb); None without one."""
+    tokens = pre.split()
+    if "+" not in tokens:
+        return None
+    following = tokens[tokens.index("+") + 1 :]
+    return following[0].strip(MARKERS).split("_")[0].lower() if following else ""
 
 
 def _finish(block: _Block, reader: _VerbReader) -> TabariBlock:
