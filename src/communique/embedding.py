@@ -31,9 +31,15 @@ import numpy as np
 import numpy.typing as npt
 from spacy.tokens import Doc, Span, Token
 
-from communique.events import CoderResources, find_source, find_target, is_hypothetical, is_negated
-from communique.model import Actor, Article, Event, Mention, Offsets
-from communique.model import Span as CharSpan
+from communique.events import (
+    CoderResources,
+    find_source,
+    find_target,
+    is_hypothetical,
+    is_negated,
+    verb_event,
+)
+from communique.model import Article, Event, Mention
 from communique.ontology import Ontology
 
 __all__ = [
@@ -240,38 +246,8 @@ def _event(
     confidence: float,
     coder: CoderResources,
 ) -> Event:
-    info = coder.ontology.get(code)
-    verb = trigger.verb
-    plover = coder.rules.plover_by_lemma.get(
-        f"{code[:2]}:{verb.lemma_.lower()}", (info.plover_type, info.plover_mode)
-    )
-    source, target = pair
-    text = verb.sent.text.rstrip()
-    unknown = Actor(text="", country=None, agent=None, code=coder.rules.unknown_actor_code)
-    return Event(
-        doc_id=article.doc_id,
-        sentence=text,
-        sentence_span=CharSpan(verb.sent.start_char, verb.sent.start_char + len(text)),
-        cameo=info.code,
-        cameo_name=info.name,
-        goldstein=info.goldstein,
-        quad_class=info.quad_class,
-        plover_type=plover[0],
-        plover_mode=plover[1],
-        source=source.actor if source else unknown,
-        target=target.actor if target else None,
-        date=None,
-        date_source="none",
-        date_precision=None,
-        location=None,
-        confidence=confidence,
-        offsets=Offsets(
-            source=source.span if source else None,
-            verb=CharSpan(verb.idx, verb.idx + len(verb.text)),
-            target=target.span if target else None,
-        ),
-        rule=f"embedding:{code}",
-    )
+    rule = f"embedding:{code}"
+    return verb_event(article, trigger.verb, code, pair, coder, confidence=confidence, rule=rule)
 
 
 def _restated(event: Event, body: Sequence[Event]) -> bool:

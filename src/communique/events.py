@@ -1244,14 +1244,36 @@ def _confidence(c: _Candidate, rules: CodingRules) -> float:
 
 
 def _event(article: Article, c: _Candidate, res: CoderResources) -> Event:
-    info = res.ontology.describe(c.code)
-    lemma = f"{c.code[:2]}:{c.match.token.lemma_.lower()}"  # resignations: the manual's RETREAT
+    return verb_event(
+        article,
+        c.match.token,
+        c.code,
+        (c.source, c.target),
+        res,
+        confidence=_confidence(c, res.rules),
+        rule=c.match.rule + (" +intent" if c.intent else ""),
+    )
+
+
+def verb_event(
+    article: Article,
+    verb: Token,
+    code: str,
+    pair: tuple[Mention | None, Mention | None],
+    res: CoderResources,
+    *,
+    confidence: float,
+    rule: str,
+) -> Event:
+    """The event of ``verb`` coded ``code`` between ``pair`` (source, target), with its
+    evidence; no source is the unknown actor. Dates and places are added later (pipeline)."""
+    info = res.ontology.describe(code)
+    lemma = f"{code[:2]}:{verb.lemma_.lower()}"  # resignations: the manual's RETREAT
     plover = (info.plover_type, info.plover_mode)
     plover = res.rules.plover_by_lemma.get(lemma, plover) if info.cameo else plover
-    sent = c.match.token.sent
+    source, target = pair
+    sent = verb.sent
     text = sent.text.rstrip()
-    verb = c.match.token
-    target: Actor | None = c.target.actor if c.target else None
     return Event(
         doc_id=article.doc_id,
         sentence=text,
@@ -1262,19 +1284,19 @@ def _event(article: Article, c: _Candidate, res: CoderResources) -> Event:
         quad_class=info.quad_class,
         plover_type=plover[0],
         plover_mode=plover[1],
-        source=c.source.actor if c.source else _unknown_actor(res.rules),
-        target=target,
+        source=source.actor if source else _unknown_actor(res.rules),
+        target=target.actor if target else None,
         date=None,
         date_source="none",
         date_precision=None,
         location=None,
-        confidence=_confidence(c, res.rules),
+        confidence=confidence,
         offsets=Offsets(
-            source=c.source.span if c.source else None,
+            source=source.span if source else None,
             verb=Span(verb.idx, verb.idx + len(verb.text)),
-            target=c.target.span if c.target else None,
+            target=target.span if target else None,
         ),
-        rule=c.match.rule + (" +intent" if c.intent else ""),
+        rule=rule,
     )
 
 
