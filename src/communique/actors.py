@@ -496,11 +496,24 @@ def _stance(tok: Token, rules: ActorRules) -> bool:
 def _longest_hit(
     tokens: Sequence[Token], i: int, longest: int, res: ActorResources, day: date | None
 ) -> _Hit | None:
-    for n in range(min(longest, len(tokens) - i), 0, -1):
+    top = min(longest, len(tokens) - i)
+    if top > 1 and not _may_start_phrase(tokens[i].lower_, res):
+        top = 1  # no name or agent phrase starts like this word: only the word itself
+    for n in range(top, 0, -1):
         hit = _kb_hit(tokens, i, n, res, day) or _agent_hit(tokens, i, n, res)
         if hit is not None:
             return hit
     return None
+
+
+def _may_start_phrase(word: str, res: ActorResources) -> bool:
+    """Whether a KB name or agent phrase of several tokens may start with ``word``: the first
+    two characters of every spelling ``_name_keys`` makes of it (unknown when one is shorter)."""
+    dashless = " ".join(word.replace("-", " ").split())
+    for start in {word.replace("_", " "), word, dashless, dashless.replace("'", "")}:
+        if len(start) < 2 or start[:2] in res.kb.starts or start[:2] in res.agents.starts:
+            return True
+    return False
 
 
 def phrase_tokens(head: Token, rules: ActorRules) -> list[Token]:

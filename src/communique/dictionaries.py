@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
@@ -214,6 +214,16 @@ class ActorKB:
     entries: tuple[ActorEntry, ...]
     by_name: Mapping[str, tuple[ActorEntry, ...]]  # lowercase name -> entries
     max_name_tokens: int
+    starts: frozenset[str] = field(init=False)  # every name's first two characters
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "starts", name_starts(self.by_name))
+
+
+def name_starts(names: Iterable[str]) -> frozenset[str]:
+    """The first two characters of each name: a phrase of several tokens can only spell a
+    name that starts like its first token (``actors._longest_hit`` skips the rest)."""
+    return frozenset(name[:2] for name in names)
 
 
 def _parse_day(value: Any) -> date | None:
@@ -277,6 +287,10 @@ class AgentEntry:
 class AgentDictionary:
     by_phrase: Mapping[str, str]  # "police officer" -> "COP" (plural forms included as keys)
     max_tokens: int
+    starts: frozenset[str] = field(init=False)  # every phrase's first two characters
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "starts", name_starts(self.by_phrase))
 
 
 # Our own additions are read last, so that they override the converted Phoenix entries.
