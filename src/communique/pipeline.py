@@ -79,8 +79,9 @@ def load_resources(config: Config | None = None) -> Resources:
     Raises ``DictionaryError`` naming the file and line of a user dictionary that cannot be read.
     """
     config = config or Config()
-    user = load_user_dictionaries(config, known_codes=load_ontology().codes)  # before spaCy
-    embedding = load_embedding_resources(load_ontology()) if config.embedding_fallback else None
+    ontology = load_ontology()
+    user = load_user_dictionaries(config, known_codes=ontology.codes)  # before spaCy
+    embedding = load_embedding_resources(ontology) if config.embedding_fallback else None
     return Resources(
         config=config,
         nlp=load_nlp(config),
