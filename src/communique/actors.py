@@ -496,14 +496,31 @@ def _stance(tok: Token, rules: ActorRules) -> bool:
 def _longest_hit(
     tokens: Sequence[Token], i: int, longest: int, res: ActorResources, day: date | None
 ) -> _Hit | None:
-    top = min(longest, len(tokens) - i)
-    if top > 1 and not _may_start_phrase(tokens[i].lower_, res):
-        top = 1  # no name or agent phrase starts like this word: only the word itself
+    top = _reach(tokens, i, min(longest, len(tokens) - i), res)
     for n in range(top, 0, -1):
         hit = _kb_hit(tokens, i, n, res, day) or _agent_hit(tokens, i, n, res)
         if hit is not None:
             return hit
     return None
+
+
+def _reach(tokens: Sequence[Token], i: int, top: int, res: ActorResources) -> int:
+    """How many tokens from ``i`` (at most ``top``) may spell one KB name or agent phrase: a
+    run of plain words ends where its words stop being the first words of some name (a word
+    with a hyphen, apostrophe or dot has several spellings: the first two characters decide)."""
+    if top > 1 and not _may_start_phrase(tokens[i].lower_, res):
+        return 1  # no name or agent phrase starts like this word: only the word itself
+    if not tokens[i].text.isalnum():
+        return top
+    joined = ""
+    for n in range(1, top):
+        if not tokens[i + n].text.isalnum():
+            return top  # "the United Nations '" spells "the united nations" too
+        word = tokens[i + n - 1].lower_
+        joined = f"{joined} {word}" if joined else word
+        if joined not in res.kb.prefixes and joined not in res.agents.prefixes:
+            return n
+    return top
 
 
 def _may_start_phrase(word: str, res: ActorResources) -> bool:

@@ -215,15 +215,28 @@ class ActorKB:
     by_name: Mapping[str, tuple[ActorEntry, ...]]  # lowercase name -> entries
     max_name_tokens: int
     starts: frozenset[str] = field(init=False)  # every name's first two characters
+    prefixes: frozenset[str] = field(init=False)  # every name's first words ("united", ...)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "starts", name_starts(self.by_name))
+        object.__setattr__(self, "prefixes", name_prefixes(self.by_name))
 
 
 def name_starts(names: Iterable[str]) -> frozenset[str]:
     """The first two characters of each name: a phrase of several tokens can only spell a
     name that starts like its first token (``actors._longest_hit`` skips the rest)."""
     return frozenset(name[:2] for name in names)
+
+
+def name_prefixes(names: Iterable[str]) -> frozenset[str]:
+    """The proper word prefixes of each name ("united", "united states" for "united states of
+    america"): a run of plain words can only begin a longer name when its words are one of
+    these (``actors._reach``)."""
+    found: set[str] = set()
+    for name in names:
+        words = name.split(" ")
+        found.update(" ".join(words[:k]) for k in range(1, len(words)))
+    return frozenset(found)
 
 
 def _parse_day(value: Any) -> date | None:
@@ -288,9 +301,11 @@ class AgentDictionary:
     by_phrase: Mapping[str, str]  # "police officer" -> "COP" (plural forms included as keys)
     max_tokens: int
     starts: frozenset[str] = field(init=False)  # every phrase's first two characters
+    prefixes: frozenset[str] = field(init=False)  # every phrase's first words
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "starts", name_starts(self.by_phrase))
+        object.__setattr__(self, "prefixes", name_prefixes(self.by_phrase))
 
 
 # Our own additions are read last, so that they override the converted Phoenix entries.

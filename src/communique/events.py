@@ -231,6 +231,18 @@ class CompiledPattern:
     pre: tuple[_PatternSlot, ...]
     post: tuple[_PatternSlot, ...]
     size: int
+    pre_key: frozenset[str] = field(init=False)  # the fewest first words of a slot before
+    post_key: frozenset[str] = field(init=False)  # ... and after the verb (an empty side: {})
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "pre_key", _key(self.pre))
+        object.__setattr__(self, "post_key", _key(self.post))
+
+
+def _key(slots: Sequence[_PatternSlot]) -> frozenset[str]:
+    """The most selective slot's first words: a side whose words include none of them cannot
+    match (a quick test before :func:`_subsequence`); no slots: no test (empty key)."""
+    return min((slot.firsts for slot in slots), key=len, default=frozenset())
 
 
 def _compile_slot(alternatives: Sequence[str]) -> _PatternSlot:
@@ -298,6 +310,10 @@ def _best_pattern(
     for c in patterns:
         if best is not None and c.size <= best.size:
             continue
+        if (c.post_key and c.post_key.isdisjoint(post_vocab)) or (
+            c.pre_key and c.pre_key.isdisjoint(pre_vocab)
+        ):
+            continue
         if _subsequence(c.post, post, post_vocab) and _subsequence(c.pre, pre, pre_vocab):
             best = c
     return best.pattern if best else None
@@ -325,7 +341,10 @@ def _pattern_of(
 
 def _fitting_entries(verb: Token, entries: Sequence[VerbEntry]) -> list[VerbEntry]:
     """Entries whose extra words ("meet *with*") follow the verb, longest first."""
-    following = {c.lower_ for c in verb.children if c.i > verb.i}
+    if not entries:
+        return []
+    several = any(len(e.words) > 1 for e in entries)
+    following = {c.lower_ for c in verb.rights} if several else set()
     fitting = [e for e in entries if all(w in following for w in e.words[1:])]
     return sorted(fitting, key=lambda e: -len(e.words))
 
@@ -452,8 +471,17 @@ def negated_code(verb: Token, code: str, rules: CodingRules) -> str | None:
     return _mapped(code, rules.negation_codes)
 
 
+def _is_question(verb: Token) -> bool:
+    """Whether the verb's sentence ends with a question mark (trailing whitespace aside)."""
+    for tok in reversed(verb.sent):
+        text = tok.text.rstrip()
+        if text:
+            return text.endswith("?")
+    return False
+
+
 def is_hypothetical(verb: Token, rules: CodingRules) -> bool:
-    if verb.sent.text.rstrip().endswith("?"):
+    if _is_question(verb):
         return True
     for tok in _chain(verb, _CONTROL | {"conj"}):
         for child in tok.children:
@@ -1043,6 +1071,8 @@ def _shared_agents(
 ) -> list[Mention]:
     """ "The ambassadors of Arnor, Osgiliath and Gondor": the sector of a phrase whose country
     is a list goes with every country of the list (ARNGOV, OSGGOV, GONGOV)."""
+    if not found:
+        return []
     spans = {m.span for m in found}
     heads = {m.span: doc[i] for i, m in mentions.items() if m.span in spans}
     absorbed = {m.span for m in _stray_members(found, heads, mentions)}
