@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from dateparser.date import DateDataParser
 from spacy.tokens import Span, Token
@@ -92,6 +93,7 @@ def resolve_date_text(text: str, *, published: date) -> ResolvedDate | None:
     return _dateparser(plain, published, text) if plain else None
 
 
+@lru_cache(maxsize=2048)  # a pure function of its arguments: the events of one sentence share
 def _dateparser(text: str, published: date, original: str) -> ResolvedDate | None:
     base = datetime(published.year, published.month, published.day, 12)
     settings = {"RELATIVE_BASE": base, "PREFER_DATES_FROM": "past", "REQUIRE_PARTS": []}
@@ -120,15 +122,29 @@ def _sentence_dates(verb: Token) -> list[Span]:
     """DATE/TIME entities of the verb's sentence (not a bare number: "al-Khaleefa, 47,"), and
     the year inside an EVENT ("the 1967 Mideast war")."""
     out = []
-    sent = verb.sent  # found once: each ``Token.sent`` walks the sentence
-    for ent in verb.doc.ents:
-        if not sent.start <= ent.start < sent.end:
-            continue
+    for ent in _entities_from(verb.sent):
         if ent.label_ in _DATE_LABELS and not _bare_number(ent):
             out.append(ent)
         elif ent.label_ == "EVENT":
             out.extend(ent.doc[t.i : t.i + 1] for t in ent if _is_year(t.text))
     return out
+
+
+def _entities_from(sent: Span) -> list[Span]:
+    """The entities that start in ``sent`` (as ``doc.ents`` has them, one may run past its
+    end), read from the IOB tags of its tokens rather than building every entity of the
+    document."""
+    doc = sent.doc
+    found: list[Span] = []
+    for start in range(sent.start, sent.end):
+        tok = doc[start]
+        if tok.ent_iob_ != "B" or not tok.ent_type_:
+            continue
+        end = start + 1
+        while end < len(doc) and doc[end].ent_iob_ == "I":
+            end += 1
+        found.append(Span(doc, start, end, label=tok.ent_type_, kb_id=tok.ent_kb_id_))
+    return found
 
 
 def _bare_number(ent: Span) -> bool:

@@ -33,6 +33,7 @@ from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 
+from spacy.attrs import LEMMA, LOWER, TAG
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
@@ -447,14 +448,21 @@ def _gazetteer_match(doc: Doc, i: int, gaz: Gazetteer, taken: set[int]) -> Spacy
 def _gazetteer_toponyms(doc: Doc, gaz: Gazetteer, taken: set[int]) -> Iterator[SpacySpan]:
     """Capitalised proper nouns outside any entity (or in a weak one, spaCy's small model
     calls "Quetta" a PRODUCT) that the gazetteer knows."""
-    i = 0
-    while i < len(doc):
-        match = _gazetteer_match(doc, i, gaz, taken) if _eligible(doc[i]) else None
-        if match is None:
-            i += 1
+    end = 0
+    for i in _indices(doc, TAG, ("NNP",)):  # only a proper noun is ``_eligible``
+        if i < end or not _eligible(doc[i]):
             continue
-        yield match
-        i = match.end
+        match = _gazetteer_match(doc, i, gaz, taken)
+        if match is not None:
+            yield match
+            end = match.end
+
+
+def _indices(doc: Doc, attr: int, values: Iterable[str]) -> list[int]:
+    """The indices of the tokens whose ``attr`` (``LOWER``, ``LEMMA``, ``TAG``) is one of
+    ``values``, read from the document's array (no Token object for the others)."""
+    wanted = {doc.vocab.strings[v] for v in values}
+    return [i for i, h in enumerate(doc.to_array(attr).tolist()) if h in wanted]
 
 
 def _overridden_entities(doc: Doc, gaz: Gazetteer, taken: set[int]) -> Iterator[SpacySpan]:
@@ -476,8 +484,9 @@ def _named_by_pattern(doc: Doc, taken: set[int]) -> Iterator[SpacySpan]:
     """Unknown names by their settlement noun: "the village of Shurifah", "the Balata refugee
     camp", "Amriya district"."""
     yield from _named_after_of(doc, taken)
-    for noun in doc:
-        if noun.lemma_ not in _NAMED_PLACE_NOUNS or noun.tag_ == "NNP":
+    for i in _indices(doc, LEMMA, _NAMED_PLACE_NOUNS):
+        noun = doc[i]
+        if noun.tag_ == "NNP":
             continue
         name = _name_before(noun)
         if name is not None and not any(t.i in taken for t in name):
@@ -497,8 +506,9 @@ def _name_before(noun: Token) -> SpacySpan | None:
 
 def _named_after_of(doc: Doc, taken: set[int]) -> Iterator[SpacySpan]:
     """ "the village of Shurifah": the proper noun after "<settlement noun> of"."""
-    for of in doc:
-        if of.lower_ != "of" or of.head.lemma_ not in _SETTLEMENT_NOUNS:
+    for i in _indices(doc, LOWER, ("of",)):
+        of = doc[i]
+        if of.head.lemma_ not in _SETTLEMENT_NOUNS:
             continue
         for pobj in (c for c in of.children if c.dep_ == "pobj" and c.tag_ == "NNP"):
             start = pobj.i
