@@ -348,6 +348,7 @@ class _Plan:
 
     replaces: tuple[str, ...]
     duplicate_of: str | None
+    stored: tuple[str, ...] = ()  # those of ``replaces`` that are in the store now
 
 
 class Store:
@@ -407,9 +408,11 @@ class Store:
 
     def _plan(self, article: Article, digest: str, duplicate_of: str | None) -> _Plan | None:
         """None when saving would add nothing, else what it replaces and marks."""
-        if self.stored_hash(article.doc_id) == digest:
+        stored_hash, same_text = self._by_id_and_hash(article.doc_id, digest)
+        if stored_hash == digest:
             return None
         replaces = [article.doc_id]
+        stored = [article.doc_id] if stored_hash is not None else []
         if article.url:
             row = self._con.execute(
                 "SELECT doc_id, content_hash FROM articles WHERE url = ? AND doc_id <> ?"
@@ -420,22 +423,27 @@ class Store:
                 return None
             if row:
                 replaces.append(str(row[0]))
-        same_text = self._original_with_hash(digest, article.doc_id)
+                stored.append(str(row[0]))
         if same_text is not None and not article.url:
             return None
         original = self._original_of(duplicate_of, article.doc_id) or same_text
         if original in replaces:  # it is this very article, about to be replaced
             original = None
-        return _Plan(replaces=tuple(replaces), duplicate_of=original)
+        return _Plan(replaces=tuple(replaces), duplicate_of=original, stored=tuple(stored))
 
-    def _original_with_hash(self, digest: str, doc_id: str) -> str | None:
+    def _by_id_and_hash(self, doc_id: str, digest: str) -> tuple[str | None, str | None]:
+        """In one query: the stored content hash of ``doc_id``, and the original of another
+        stored article with the text ``digest`` (None, None: neither)."""
         row = self._con.execute(
-            "SELECT coalesce(duplicate_of, doc_id) FROM articles"
-            " WHERE content_hash = ? AND doc_id <> ? ORDER BY duplicate_of NULLS FIRST, doc_id"
-            " LIMIT 1",
-            [digest, doc_id],
+            "SELECT (SELECT content_hash FROM articles WHERE doc_id = $id),"
+            " (SELECT coalesce(duplicate_of, doc_id) FROM articles"
+            "  WHERE content_hash = $digest AND doc_id <> $id"
+            "  ORDER BY duplicate_of NULLS FIRST, doc_id LIMIT 1)",
+            {"id": doc_id, "digest": digest},
         ).fetchone()
-        return str(row[0]) if row else None
+        if row is None:  # never: a SELECT without FROM has one row
+            return None, None
+        return (None if row[0] is None else str(row[0]), None if row[1] is None else str(row[1]))
 
     def _original_of(self, duplicate_of: str | None, doc_id: str) -> str | None:
         if duplicate_of is None or duplicate_of == doc_id:
@@ -472,12 +480,8 @@ class Store:
         )
 
     def _delete(self, doc_ids: Sequence[str]) -> None:
+        """Delete stored articles (``_Plan.stored``: a new article has none) with their rows."""
         con = self._con
-        stored = con.execute(
-            "SELECT doc_id FROM articles WHERE list_contains(?, doc_id)", [list(doc_ids)]
-        ).fetchall()
-        if not stored:  # a new article: nothing to delete (its rows come with its article row)
-            return
         for doc_id in doc_ids:
             self._mark_dirty(doc_id)
             for table in ("events", "mentions", "articles"):
@@ -486,7 +490,7 @@ class Store:
     def _replace(self, result: Result, digest: str, plan: _Plan) -> None:
         a = result.article
         con = self._con
-        self._delete(plan.replaces)
+        self._delete(plan.stored)
         for old in plan.replaces[1:]:
             con.execute(
                 "UPDATE articles SET duplicate_of = ? WHERE duplicate_of = ?", [a.doc_id, old]
@@ -510,7 +514,8 @@ class Store:
             return
         self._insert_rows("mentions", [_mention_row(a.doc_id, m) for m in result.mentions])
         self._insert_rows("events", event_rows(result))
-        self._mark_dirty(a.doc_id)
+        if result.events:  # no events: no dyad to re-cluster
+            self._mark_dirty(a.doc_id)
 
     def _insert_rows(self, table: str, rows: list[list[Any]]) -> None:
         """Insert ``rows`` (in the table's column order) with one statement: a typed list per
