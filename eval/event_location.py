@@ -31,7 +31,7 @@ when the "any" choice is an unresolved name (``cascade_strict``).
 
 Usage: python eval/event_location.py [--shared ../shared] [--split test|heldout|tune|all]
                                      [--model learned|rules] [--limit N] [--json] [--errors N]
-                                     [--cascade]
+                                     [--cascade] [--model-path PATH]
 """
 
 from __future__ import annotations
@@ -74,6 +74,7 @@ class Record:
     text: str
     verb: Span
     gold: tuple[Span, ...]
+    source: str = ""  # the dataset's ``source`` field: who labelled it, from which corpus
 
 
 def _span(raw: dict[str, Any], tokens: list[dict[str, Any]]) -> Span:
@@ -100,7 +101,9 @@ def load_records(shared: Path) -> list[Record]:
         if len(verbs) != 1:
             continue
         gold = tuple(_span(s, rec["tokens"]) for s in spans if s["label"] == "LOCATION")
-        out.append(Record(str(rec["_id"]), _split(rec), rec["text"], verbs[0], gold))
+        out.append(
+            Record(str(rec["_id"]), _split(rec), rec["text"], verbs[0], gold, str(rec["source"]))
+        )
     return out
 
 
@@ -217,9 +220,12 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print JSON only")
     parser.add_argument("--errors", type=int, default=0, help="print N wrong choices")
     parser.add_argument("--cascade", action="store_true", help="add the cascade choices")
+    parser.add_argument(
+        "--model-path", type=Path, default=None, help="a learned model other than the shipped one"
+    )
     args = parser.parse_args()
     records = select(load_records(args.shared), args.split, args.limit)
-    model = load_location_model() if args.model == "learned" else None
+    model = load_location_model(args.model_path) if args.model == "learned" else None
     outcomes = list(predict(records, load_nlp(Config()), load_gazetteer(), model))
     metrics = summarise(outcomes, cascade=args.cascade)
     if args.errors:

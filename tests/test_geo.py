@@ -228,6 +228,9 @@ def test_location_model_schema() -> None:
     assert prov["trained_on"].startswith("tune + heldout splits (every non-RELABEL record)")
     assert prov["script"] == "scripts/train_event_location.py --final"
     assert prov["records"] == {"tune": 4871, "heldout": 4813}
+    # the research assistants' "no place" labels weighted by source (NONE_WEIGHTS)
+    assert prov["no_place_weights"] == {"Masdar_RA": 0.0, "AFP_RA": 0.5, "APW_RA": 0.5}
+    assert (raw["any"]["threshold"], raw["resolved"]["threshold"]) == (0.0305, 0.137)
     assert "MIT" in raw["attribution"] and "Halterman" in raw["attribution"]
 
 
