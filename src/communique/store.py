@@ -408,7 +408,7 @@ class Store:
 
     def _plan(self, article: Article, digest: str, duplicate_of: str | None) -> _Plan | None:
         """None when saving would add nothing, else what it replaces and marks."""
-        stored_hash, same_text = self._by_id_and_hash(article.doc_id, digest)
+        stored_hash = self.stored_hash(article.doc_id)
         if stored_hash == digest:
             return None
         replaces = [article.doc_id]
@@ -424,6 +424,7 @@ class Store:
             if row:
                 replaces.append(str(row[0]))
                 stored.append(str(row[0]))
+        same_text = self._original_with_hash(digest, article.doc_id)
         if same_text is not None and not article.url:
             return None
         original = self._original_of(duplicate_of, article.doc_id) or same_text
@@ -431,19 +432,14 @@ class Store:
             original = None
         return _Plan(replaces=tuple(replaces), duplicate_of=original, stored=tuple(stored))
 
-    def _by_id_and_hash(self, doc_id: str, digest: str) -> tuple[str | None, str | None]:
-        """In one query: the stored content hash of ``doc_id``, and the original of another
-        stored article with the text ``digest`` (None, None: neither)."""
+    def _original_with_hash(self, digest: str, doc_id: str) -> str | None:
         row = self._con.execute(
-            "SELECT (SELECT content_hash FROM articles WHERE doc_id = $id),"
-            " (SELECT coalesce(duplicate_of, doc_id) FROM articles"
-            "  WHERE content_hash = $digest AND doc_id <> $id"
-            "  ORDER BY duplicate_of NULLS FIRST, doc_id LIMIT 1)",
-            {"id": doc_id, "digest": digest},
+            "SELECT coalesce(duplicate_of, doc_id) FROM articles"
+            " WHERE content_hash = ? AND doc_id <> ? ORDER BY duplicate_of NULLS FIRST, doc_id"
+            " LIMIT 1",
+            [digest, doc_id],
         ).fetchone()
-        if row is None:  # never: a SELECT without FROM has one row
-            return None, None
-        return (None if row[0] is None else str(row[0]), None if row[1] is None else str(row[1]))
+        return str(row[0]) if row else None
 
     def _original_of(self, duplicate_of: str | None, doc_id: str) -> str | None:
         if duplicate_of is None or duplicate_of == doc_id:
