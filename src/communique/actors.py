@@ -443,6 +443,8 @@ def _agent_hit(tokens: Sequence[Token], i: int, n: int, res: ActorResources) -> 
 def find_hits(tokens: Sequence[Token], res: ActorResources, *, day: date | None) -> list[_Hit]:
     """Longest-first left-to-right matches of knowledge-base names and agent phrases; a
     personal name longer than any match may name a KB person by surname (``_person_hit``)."""
+    if not any(_may_hit(t, res) for t in tokens):
+        return []
     hits: list[_Hit] = []
     i = 0
     longest = max(res.kb.max_name_tokens, res.agents.max_tokens)
@@ -463,6 +465,17 @@ def find_hits(tokens: Sequence[Token], res: ActorResources, *, day: date | None)
             hits.append(hit)  # "pro-Iranian Hizbollah", "anti-Syria journalist": not the country
         i = hit.end
     return hits
+
+
+def _may_hit(tok: Token, res: ActorResources) -> bool:
+    """Whether a match may involve ``tok``: every KB name, personal name and misspelt country
+    has a capitalised word, and every agent phrase starts with one of ``AgentDictionary.firsts``
+    (a phrase with no such token has no hit: most noun phrases)."""
+    if tok.text[:1].isupper():
+        return True
+    firsts = res.agents.firsts
+    word = tok.lower_.replace("_", " ").split(" ")[0]
+    return word in firsts or tok.lemma_.lower().split(" ")[0] in firsts
 
 
 def _misspelt_country(tok: Token, i: int, res: ActorResources) -> _Hit | None:

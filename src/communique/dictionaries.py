@@ -302,10 +302,12 @@ class AgentDictionary:
     max_tokens: int
     starts: frozenset[str] = field(init=False)  # every phrase's first two characters
     prefixes: frozenset[str] = field(init=False)  # every phrase's first words
+    firsts: frozenset[str] = field(init=False)  # every phrase's first word ("police")
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "starts", name_starts(self.by_phrase))
         object.__setattr__(self, "prefixes", name_prefixes(self.by_phrase))
+        object.__setattr__(self, "firsts", frozenset(p.split(" ")[0] for p in self.by_phrase))
 
 
 # Our own additions are read last, so that they override the converted Phoenix entries.
