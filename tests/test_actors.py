@@ -253,3 +253,90 @@ def test_former_officials_and_modifiers(
     actor = resolve_text(text, nlp, res, day=None)
     assert actor is not None
     assert actor.code == code
+
+
+@pytest.mark.parametrize(
+    ("text", "context", "code"),
+    [
+        # an actor the text gives no country takes the sentence's: a place first, else the
+        # first country named; none named, none given; international organisations are no
+        # country
+        (
+            "Judge Maria Lopez",
+            "Judge Maria Lopez charged three Peruvian officials with fraud.",
+            "PERJUD",
+        ),
+        ("Judge Maria Lopez", "Judge Maria Lopez opened the trial on Monday.", "JUD"),
+        ("Yoruba leaders", "Yoruba leaders met in Lagos on Friday.", "NGAGOV"),
+        (
+            "Karen guerrillas",
+            "Karen guerrillas attacked a Burmese army post near the Thai border.",
+            "MMRREB",
+        ),
+        ("rebels", "The rebels rejected the United Nations plan.", "REB"),
+        # an ethnic group takes the other country the sentence names, unless it names its own
+        (
+            "ethnic Turks",
+            "Thousands of ethnic Turks protested against Germany's new law.",
+            "DEUCVL",
+        ),
+        (
+            "ethnic Albanians in south Serbia",
+            "Thousands of ethnic Albanians in south Serbia protested against Kosovo's leaders.",
+            "SRBCVL",
+        ),
+        # a city as a place is its people; a capital as a subject or object is its government
+        ("Abidjan", "The army imposed a curfew in Abidjan on Sunday.", "CIVCVL"),
+        ("Tehran", "Tehran rejected the offer.", "IRNGOV"),
+        ("Tehran", "Washington accused Tehran of lying.", "IRNGOV"),
+        ("Kabul", "Rebels shelled Kabul overnight.", "AFGCVL"),
+        ("Aleppo", "Government forces surrounded Aleppo.", "SYRCVL"),
+        # a title in the text beats a person's generic KB role (PTY)
+        (
+            "opposition leader Fazl-ur-Rehman",
+            "Police stopped opposition leader Fazl-ur-Rehman at the border.",
+            "PAKOPP",
+        ),
+    ],
+)
+def test_resolve_in_context_sentence_country_and_places(
+    text: str, context: str, code: str, nlp: Language, res: ActorResources
+) -> None:
+    actor = resolve_in_context(text, context, nlp, res, day=None)
+    assert actor is not None
+    assert actor.code == code
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "code", "entity"),
+    [
+        # people, organisations and names of actor_aliases.json (dated roles as Phoenix's)
+        ("Desmond Tutu", None, "ZAFELI", "COMMUNIQUE_DESMOND_TUTU"),
+        ("Desmond Tutu", date(1990, 1, 1), "ZAFCHR", "COMMUNIQUE_DESMOND_TUTU"),
+        ("Zoran Djindjic", date(1997, 1, 1), "SRBOPP", "COMMUNIQUE_ZORAN_DJINDJIC"),
+        ("Zoran Djindjic", date(2002, 1, 1), "SRBGOV", "COMMUNIQUE_ZORAN_DJINDJIC"),
+        ("Tran Xuan Gia", date(1999, 1, 1), "VNMGOV", "COMMUNIQUE_TRAN_XUAN_GIA"),
+        ("Fazl-ur-Rehman", None, "PAKPTY", "COMMUNIQUE_FAZL_UR_REHMAN"),
+        ("Azadliq", None, "AZEOPP", "COMMUNIQUE_AZADLIQ"),
+        ("MASSOB", None, "NGAREB", "COMMUNIQUE_MASSOB"),
+        ("East Jerusalem", None, "PSEGOV", None),  # a capital alone: its government
+        ("Turks", None, "TURCVL", None),
+        ("Ghanians", None, "GHACVL", None),  # a misspelt plural demonym is a people too
+        # agent phrases of agents_communique.jsonl
+        ("deputy governor", None, "GOV", None),
+        ("peace activists", None, "OPP", None),
+        ("hostage-takers", None, "CRM", None),
+        ("Alevis", None, "MUS", None),
+    ],
+)
+def test_actor_extensions_resolve(
+    text: str,
+    day: date | None,
+    code: str,
+    entity: str | None,
+    nlp: Language,
+    res: ActorResources,
+) -> None:
+    actor = resolve_text(text, nlp, res, day=day)
+    assert actor is not None
+    assert (actor.code, actor.entity_id) == (code, entity)

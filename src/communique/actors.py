@@ -36,7 +36,9 @@ __all__ = [
     "CountryNames",
     "PersonIndex",
     "complete_actor",
+    "context_countries",
     "country_names",
+    "is_city_place",
     "load_actor_resources",
     "person_index",
     "place_countries",
@@ -99,6 +101,7 @@ class ActorRules:
     expletive_verbs: frozenset[str]  # "it is", "it seems": "it" names nothing
     capital_agent: str  # "Tehran said": a capital alone is its government (GOV)
     capitals: Mapping[str, str]  # capital name (lowercase) -> ISO3, from data/capitals.json
+    cities: Mapping[str, str]  # other cities the KB names a country by ("tel aviv"), same file
     name_particles: frozenset[str]  # "al", "dos": not surnames, compared apart
     name_suffixes: frozenset[str]  # "ii", "jr": no surname
     stance_prefixes: frozenset[str]  # "pro-Iranian", "anti-Syria": not the actor's country
@@ -106,19 +109,23 @@ class ActorRules:
     modifier_agents: frozenset[str]  # "Kurd refugees": CVL and religions yield to the head
     former_markers: frozenset[str]  # "former President": ELI
     former_agent: str  # ELI
+    place_preps: frozenset[str] = frozenset()  # "in Abidjan": a city as a place, its people
+    place_verbs: frozenset[str] = frozenset()  # "shelled Juba": a capital object as a place
 
 
 def load_actor_rules() -> ActorRules:
     raw = json.loads(resources.files("communique.data").joinpath("actor_rules.json").read_text())
     data = resources.files("communique.data")
-    capitals = json.loads(data.joinpath("capitals.json").read_text(encoding="utf-8"))["capitals"]
-    special = {"people_agent", "capital_agent", "capitals", "former_agent"}
+    places = json.loads(data.joinpath("capitals.json").read_text(encoding="utf-8"))
+    capitals, cities = places["capitals"], places["cities"]
+    special = {"people_agent", "capital_agent", "capitals", "cities", "former_agent"}
     sets = {k: frozenset(raw[k]) for k in ActorRules.__dataclass_fields__ if k not in special}
     return ActorRules(
         people_agent=str(raw["people_agent"]),
         capital_agent=str(raw["capital_agent"]),
         former_agent=str(raw["former_agent"]),
         capitals=MappingProxyType({str(k): str(v) for k, v in capitals.items()}),
+        cities=MappingProxyType({str(k): str(v) for k, v in cities.items()}),
         **sets,
     )
 
@@ -747,7 +754,9 @@ def _is_people(
 ) -> bool:
     """ "Nigerians", "Iraqi Kurds": a plural demonym (its singular a name too) heads the phrase."""
     singular = {head.lemma_.lower(), head.lower_[:-1]} - {head.lower_}
-    if head.tag_ not in {"NNS", "NNPS"} or not any(w in res.kb.by_name for w in singular):
+    if head.tag_ not in {"NNS", "NNPS"}:
+        return False
+    if not any(w in res.kb.by_name for w in singular) and not _misspelt_demonym(head, res):
         return False
     entries = res.kb.by_name.get(head.lower_, ())
     if any(e.names[0] == head.lower_ and e.source != "communique" for e in entries):
@@ -759,6 +768,31 @@ def _is_people(
     ):
         return False  # "the Rohans", "the two Koreas": the country's name in the plural
     return any(h.kind == "country" and tokens[h.end - 1].i == head.i for h in hits)
+
+
+def _misspelt_demonym(head: Token, res: ActorResources) -> bool:
+    """ "Ghanians": a plural whose singular is one edit from a demonym ("ghanaian"), the word
+    itself not one edit from a country's own name ("Phillipines")."""
+    near = _near_country_names(head.lower_[:-1], res)
+    own = _near_country_names(head.lower_, res)
+    primary = {
+        e.names[0]
+        for n in near | own
+        for e in res.kb.by_name.get(n, ())
+        if e.source != "communique"
+    }
+    return bool(near) and not (near | own) & primary
+
+
+def _near_country_names(word: str, res: ActorResources) -> set[str]:
+    if len(word) < 7 or not word.isalpha():
+        return set()
+    return {
+        name
+        for key in {word} | _deletions(word)
+        for name, _ in res.countries.by_deletion.get(key, ())
+        if _edit_distance(word, name, 1, swaps=True) <= 1
+    }
 
 
 def _own_entity(head: Token, tokens: Sequence[Token], hits: Sequence[_Hit]) -> str | None:
@@ -919,6 +953,54 @@ def place_countries(doc: Doc, res: ActorResources) -> list[str]:
             hits = find_hits(list(tok.subtree), res, day=None)
             found += [h.code for h in hits if h.kind == "country"][:1]
     return found
+
+
+def context_countries(span: Span, res: ActorResources) -> list[str]:
+    """The countries the sentence of ``span`` names outside it, most telling first: the places
+    it puts something in ("in Serbia", "in Lagos"), then every country, person or organisation
+    with a country in text order ("Nigerian President ...", "Burundi's government"). Stance
+    names ("anti-Syria") and international organisations are left out."""
+    sent = span.sent
+    outside = [t for t in sent if not span.start <= t.i < span.end]
+    places = [t for t in outside if t.dep_ == "pobj" and t.head.lower_ == "in"]
+    found = [c for tok in places for c in _hit_countries(list(tok.subtree), span, res)[:1]]
+    return list(dict.fromkeys(found + _hit_countries(list(sent), span, res)))
+
+
+def _hit_countries(tokens: Sequence[Token], span: Span, res: ActorResources) -> list[str]:
+    found = []
+    for hit in find_hits(tokens, res, day=None):
+        first, last = tokens[hit.start].i, tokens[hit.end - 1].i
+        if hit.kind == "agent" or (span.start <= last and first < span.end):
+            continue
+        country = split_code(hit.code, res).country
+        if country and country[:3] not in res.rules.transnational_prefixes:
+            found.append(country)
+    return found
+
+
+def is_city_place(span: Span, res: ActorResources) -> bool:
+    """Whether ``span`` is just a city's name used as a place: the object of a place
+    preposition ("a curfew in Abidjan", "in central Baghdad"), or, for a city that is not a
+    capital (capitals also name governments: "accused Tehran"), a verb's object ("shelled
+    Juba"). Cities are the capitals and cities of ``data/capitals.json``."""
+    tokens = list(span)
+    hits = find_hits(tokens, res, day=None)
+    if len(hits) != 1 or hits[0].kind != "country":
+        return False
+    name = " ".join(_words(tokens[hits[0].start : hits[0].end]))
+    capital = name in res.rules.capitals
+    if not capital and name not in res.rules.cities:
+        return False
+    head = tokens[hits[0].end - 1]
+    while head.dep_ in {"compound", "conj", "appos"} and head.head.i != head.i:
+        head = head.head
+    if head.pos_ != "PROPN":
+        return False
+    if head.dep_ == "pobj":
+        return head.head.lower_ in res.rules.place_preps
+    place_verb = head.head.lemma_.lower() in res.rules.place_verbs
+    return head.dep_ == "dobj" and (place_verb or not capital)
 
 
 def resolve_text(

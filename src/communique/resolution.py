@@ -18,12 +18,13 @@ from datetime import date
 from typing import Any
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Span
 
 from communique.actors import (
     ActorResources,
     complete_actor,
-    place_countries,
+    context_countries,
+    is_city_place,
     resolve_mentions,
     resolve_text,
 )
@@ -136,19 +137,41 @@ def resolve_in_context(
             break
     near = [m.actor for m in (own, _overlapping(spans, list(mentions.values()))) if m]
     actor = complete_actor(resolve_text(text, nlp, res, day=day), near, res)
-    return _resident(text, actor, doc, res) if actor is not None else None
+    if actor is None:
+        return None
+    span = doc.char_span(*spans[0], alignment_mode="expand")
+    if span is None:
+        return actor
+    countries = context_countries(span, res)
+    return _place_people(span, _resident(text, actor, countries, res), res)
 
 
-def _resident(text: str, actor: Actor, doc: Doc, res: ActorResources) -> Actor:
-    """An ethnic group ("ethnic Albanians", "the Albanian population") takes the country the
-    sentence places it in ("... demonstrated in Serbia"): CAMEO's country of residence."""
+def _resident(text: str, actor: Actor, countries: list[str], res: ActorResources) -> Actor:
+    """An actor the text gives no country ("Shona rebels", "Judge Alejandro Rivera") takes the
+    sentence's country (:func:`communique.actors.context_countries`: a place first, else the
+    first country named); an ethnic group ("ethnic Albanians", "the Albanian population") takes
+    the first other country (CAMEO codes a people by its country of residence)."""
+    if actor.country is None:
+        return _with_country(actor, countries[0]) if countries else actor
     words = {w.strip(".,").lower() for w in text.split()}
-    if not words & res.rules.ethnic_markers:
+    if not words & res.rules.ethnic_markers or words & res.rules.phrase_preps:
+        return actor  # "ethnic Albanians in south Serbia" names its own country
+    others = [c for c in countries if c != actor.country]
+    return _with_country(actor, others[0]) if others else actor
+
+
+def _with_country(actor: Actor, country: str) -> Actor:
+    own = actor.country or ""
+    return replace(actor, country=country, code=country + actor.code[len(own) :])
+
+
+def _place_people(span: Span, actor: Actor, res: ActorResources) -> Actor:
+    """A city named as a place or an object, not as a subject ("a curfew in Abidjan", "would
+    blockade Paris"), stands for its people (CVL), not for its government ("Algiers said")."""
+    if actor.country is None or not is_city_place(span, res):
         return actor
-    places = [c for c in place_countries(doc, res) if c != actor.country]
-    if not places or actor.country is None:
-        return actor
-    return replace(actor, country=places[0], code=places[0] + actor.code[len(actor.country) :])
+    agent = res.rules.people_agent
+    return replace(actor, agent=agent, code=actor.country + agent, entity_id=None, name=None)
 
 
 def resolve(request: ResolveRequest, nlp: Language, res: ActorResources) -> Actor | None:
