@@ -290,6 +290,9 @@ def test_former_officials_and_modifiers(
         ("Tehran", "Tehran rejected the offer.", "IRNGOV"),
         ("Tehran", "Washington accused Tehran of lying.", "IRNGOV"),
         ("Kabul", "Rebels shelled Kabul overnight.", "AFGCVL"),
+        ("Tehran", "Sweden opened an embassy in Tehran.", "IRNGOV"),  # a seat of government
+        # a name in apposition takes its head's actor ("the radio station Radio Libre")
+        ("Radio Libre", "Bolivia's government shut the radio station Radio Libre.", "BOLMED"),
         ("Aleppo", "Government forces surrounded Aleppo.", "SYRCVL"),
         # a title in the text beats a person's generic KB role (PTY)
         (
@@ -340,3 +343,22 @@ def test_actor_extensions_resolve(
     actor = resolve_text(text, nlp, res, day=day)
     assert actor is not None
     assert (actor.code, actor.entity_id) == (code, entity)
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "agent"),
+    [
+        # an organisation's sector is the agent code CAMEO writes inside its code
+        ("Red Cross", "NGOHLHIRC", "HLH"),
+        ("Amnesty International", "NGOHRIAMN", "HRI"),
+        ("International Labour Organization", "IGOUNOLABILO", "LAB"),
+        ("United Nations", "IGOUNO", None),
+        ("Red Cross officials", "NGOHLHIRCGOV", "GOV"),
+    ],
+)
+def test_organisation_sector(
+    text: str, code: str, agent: str | None, nlp: Language, res: ActorResources
+) -> None:
+    actor = resolve_text(text, nlp, res, day=None)
+    assert actor is not None
+    assert (actor.code, actor.agent) == (code, agent)

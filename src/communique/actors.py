@@ -599,12 +599,28 @@ def _combine(hits: Sequence[_Hit], res: ActorResources) -> tuple[_Code, str | No
     return _Code(country, agents), entity.entity_id if entity else None
 
 
-def make_actor(text: str, code: _Code, *, entity_id: str | None, name: str | None) -> Actor:
-    agent = code.agents[0] if code.agents else None
+def make_actor(
+    text: str,
+    code: _Code,
+    *,
+    entity_id: str | None,
+    name: str | None,
+    sectors: frozenset[str] = frozenset(),
+) -> Actor:
+    """The actor of ``code``; its agent is the first agent code, else, for an organisation's
+    code, the first of ``sectors`` inside it (CAMEO writes an NGO's or IGO's sector after its
+    prefix: NGO*HLH*IRC, the Red Cross; IGOUNO*LAB*ILO)."""
+    agent = code.agents[0] if code.agents else _org_sector(code.country, sectors)
     full = (code.country or "") + "".join(code.agents)
     return Actor(
         text=text, country=code.country, agent=agent, code=full, entity_id=entity_id, name=name
     )
+
+
+def _org_sector(country: str | None, sectors: frozenset[str]) -> str | None:
+    if country is None or len(country) <= 3:
+        return None
+    return next((c for c in _chunks(country[3:]) if c in sectors), None)
 
 
 def complete_actor(
@@ -626,7 +642,9 @@ def complete_actor(
         code = _Code(code.country or outer.country, agents)
     if code == _code_of(alone):
         return alone
-    return make_actor(alone.text, code, entity_id=entity_id, name=alone.name)
+    return make_actor(
+        alone.text, code, entity_id=entity_id, name=alone.name, sectors=res.agent_codes
+    )
 
 
 def _code_of(actor: Actor) -> _Code:
@@ -681,7 +699,8 @@ def resolve_phrase(head: Token, res: ActorResources, *, day: date | None) -> Act
     )
     person = _entity_of(head) if _is_person(head) else None
     name = person.text if person is not None else own
-    return make_actor(span.text, code, entity_id=entity_id if own else None, name=name)
+    entity_id = entity_id if own else None
+    return make_actor(span.text, code, entity_id=entity_id, name=name, sectors=res.agent_codes)
 
 
 def _residence(head: Token, tokens: Sequence[Token], hits: Sequence[_Hit]) -> str | None:
@@ -981,7 +1000,8 @@ def _hit_countries(tokens: Sequence[Token], span: Span, res: ActorResources) -> 
 
 def is_city_place(span: Span, res: ActorResources) -> bool:
     """Whether ``span`` is just a city's name used as a place: the object of a place
-    preposition ("a curfew in Abidjan", "in central Baghdad"), or, for a city that is not a
+    preposition ("a curfew in Abidjan", "in central Baghdad"; not "an embassy in Tehran",
+    where an institution noun makes it a seat of government), or, for a city that is not a
     capital (capitals also name governments: "accused Tehran"), a verb's object ("shelled
     Juba"). Cities are the capitals and cities of ``data/capitals.json``."""
     tokens = list(span)
@@ -997,8 +1017,9 @@ def is_city_place(span: Span, res: ActorResources) -> bool:
         head = head.head
     if head.pos_ != "PROPN":
         return False
-    if head.dep_ == "pobj":
-        return head.head.lower_ in res.rules.place_preps
+    if head.dep_ == "pobj":  # "an embassy in Tehran": the seat of a government
+        seat = head.head.head.lemma_.lower() in res.rules.institution_nouns
+        return head.head.lower_ in res.rules.place_preps and not seat
     place_verb = head.head.lemma_.lower() in res.rules.place_verbs
     return head.dep_ == "dobj" and (place_verb or not capital)
 
@@ -1017,5 +1038,5 @@ def resolve_text(
     code, entity_id = _combine(find_hits(list(doc), res, day=day), res)
     if code.country is None and not code.agents:
         return actor
-    whole = make_actor(doc.text, code, entity_id=entity_id, name=None)
+    whole = make_actor(doc.text, code, entity_id=entity_id, name=None, sectors=res.agent_codes)
     return whole if actor is None else complete_actor(actor, [whole], res)

@@ -78,12 +78,15 @@ def _occurrences(text: str, context: str) -> list[tuple[int, int]]:
     raise ValueError("'text' does not occur in 'context'")
 
 
-_MODIFIER_DEPS = frozenset({"amod", "compound", "poss", "nmod", "conj", "nummod", "npadvmod"})
+_MODIFIER_DEPS = frozenset(
+    {"amod", "compound", "poss", "nmod", "conj", "nummod", "npadvmod", "appos"}
+)
 
 
 def _own_mention(span: Span, mentions: Mapping[int, Mention]) -> Mention | None:
     """The mention of the text's own head, else of the noun the text modifies ("Hungarian" in
-    "Senior Hungarian and Romanian officials" -> "officials")."""
+    "Senior Hungarian and Romanian officials" -> "officials") or is in apposition to ("the
+    opposition newspaper La Prensa" -> "newspaper")."""
     tok = span.root
     while tok.i not in mentions and tok.dep_ in _MODIFIER_DEPS and tok.head.i != tok.i:
         tok = tok.head
