@@ -291,6 +291,12 @@ def test_former_officials_and_modifiers(
         ("Tehran", "Washington accused Tehran of lying.", "IRNGOV"),
         ("Kabul", "Rebels shelled Kabul overnight.", "AFGCVL"),
         ("Tehran", "Sweden opened an embassy in Tehran.", "IRNGOV"),  # a seat of government
+        # a place the KB lacks takes the sentence's place
+        (
+            "Bismil",
+            "Police imposed a curfew in the town of Bismil in southeastern Turkey.",
+            "TURCVL",
+        ),
         # a name in apposition takes its head's actor ("the radio station Radio Libre")
         ("Radio Libre", "Bolivia's government shut the radio station Radio Libre.", "BOLMED"),
         ("Aleppo", "Government forces surrounded Aleppo.", "SYRCVL"),
@@ -323,6 +329,8 @@ def test_resolve_in_context_sentence_country_and_places(
         ("Azadliq", None, "AZEOPP", "COMMUNIQUE_AZADLIQ"),
         ("MASSOB", None, "NGAREB", "COMMUNIQUE_MASSOB"),
         ("East Jerusalem", None, "PSEGOV", None),  # a capital alone: its government
+        ("in central Baghdad", None, "IRQCVL", None),  # a city as a place: its people
+        ("Salaheddine Sidhoum", None, "DZAOPP", "COMMUNIQUE_SALAHEDDINE_SIDHOUM"),
         ("Turks", None, "TURCVL", None),
         ("Ghanians", None, "GHACVL", None),  # a misspelt plural demonym is a people too
         # agent phrases of agents_communique.jsonl

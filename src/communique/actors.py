@@ -974,6 +974,14 @@ def place_countries(doc: Doc, res: ActorResources) -> list[str]:
     return found
 
 
+def _as_place(actor: Actor, span: Span, res: ActorResources) -> Actor:
+    """ "in central Baghdad": a city as a place stands for its people (``is_city_place``)."""
+    if actor.country is None or actor.agent is not None or not is_city_place(span, res):
+        return actor
+    agent = res.rules.people_agent
+    return replace(actor, agent=agent, code=actor.country + agent)
+
+
 def context_countries(span: Span, res: ActorResources) -> list[str]:
     """The countries the sentence of ``span`` names outside it, most telling first: the places
     it puts something in ("in Serbia", "in Lagos"), then every country, person or organisation
@@ -1033,7 +1041,7 @@ def resolve_text(
     heads = [t for t in doc if t.pos_ in _HEAD_POS and not _is_inner(t)]
     actor = resolve_phrase(min(heads, key=_depth), res, day=day) if heads else None
     if actor is not None and actor.country is not None:
-        return actor
+        return _as_place(actor, doc[:], res)
     # A bare name or adjective ("Denmark", "Hungarian") parses badly alone: match it whole.
     code, entity_id = _combine(find_hits(list(doc), res, day=day), res)
     if code.country is None and not code.agents:

@@ -140,13 +140,28 @@ def resolve_in_context(
             break
     near = [m.actor for m in (own, _overlapping(spans, list(mentions.values()))) if m]
     actor = complete_actor(resolve_text(text, nlp, res, day=day), near, res)
-    if actor is None:
-        return None
     span = doc.char_span(*spans[0], alignment_mode="expand")
     if span is None:
         return actor
     countries = context_countries(span, res)
+    if actor is None:
+        return _unknown_place(span, countries, res)
     return _place_people(span, _resident(text, actor, countries, res), res)
+
+
+_PLACE_ENTITIES = frozenset({"GPE", "LOC"})
+
+
+def _unknown_place(span: Span, countries: list[str], res: ActorResources) -> Actor | None:
+    """A place name the knowledge base lacks ("a curfew in the town of Cizre in southeastern
+    Turkey"), named as a place, not as a subject: the sentence's country, its people (CVL)."""
+    root = span.root
+    named = root.pos_ == "PROPN" and root.ent_type_ in _PLACE_ENTITIES
+    if not countries or not named or root.dep_ not in {"pobj", "dobj"}:
+        return None
+    agent = res.rules.people_agent
+    country = countries[0]
+    return Actor(text=span.text, country=country, agent=agent, code=country + agent)
 
 
 def _resident(text: str, actor: Actor, countries: list[str], res: ActorResources) -> Actor:
