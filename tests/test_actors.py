@@ -370,3 +370,21 @@ def test_organisation_sector(
     actor = resolve_text(text, nlp, res, day=None)
     assert actor is not None
     assert (actor.code, actor.agent) == (code, agent)
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "code"),
+    [
+        # a named group or person with no country takes the sentence's (place first)
+        ("Mozambique's army fought Shona rebels on Monday.", "Shona rebels", "MOZREB"),
+        ("Judge Maria Lopez charged two Chilean officials.", "Judge Maria Lopez", "CHLJUD"),
+        ("Islamic fundamentalists rallied in Cairo.", "Islamic fundamentalists", "EGYMUS"),
+        # generic nouns keep none, as PETRARCH codes them
+        ("The government rejected Kenya's offer.", "The government", "GOV"),
+    ],
+)
+def test_named_groups_take_the_sentence_country(
+    text: str, mention: str, code: str, nlp: Language, res: ActorResources
+) -> None:
+    found = {m.text: m.actor.code for m in resolve_mentions(nlp(text), res, day=None).values()}
+    assert found[mention] == code

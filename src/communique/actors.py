@@ -956,7 +956,40 @@ def resolve_mentions(doc: Doc, res: ActorResources, *, day: date | None) -> dict
         mention = _resolve_head(head, sent_index, tracker, res, day)
         if mention is not None:
             mentions[head.i] = mention
-    return mentions
+    return _named_groups_placed(doc, mentions, res)
+
+
+def _named_groups_placed(
+    doc: Doc, mentions: dict[int, Mention], res: ActorResources
+) -> dict[int, Mention]:
+    """A named group or person with a sector and no country ("Shona rebels", "Judge Alejandro
+    Rivera", "Islamic fundamentalists") takes its sentence's country (``context_countries``:
+    a place first). Generic nouns ("the government", "officials") keep no country, as
+    PETRARCH codes them ("---GOV")."""
+    found = dict(mentions)
+    for i, mention in mentions.items():
+        actor = mention.actor
+        if actor.country is not None or actor.agent is None or not _named_group(doc[i], res):
+            continue
+        countries = context_countries(core_span(doc[i]), res)
+        if countries:
+            placed = replace(actor, country=countries[0], code=countries[0] + actor.code)
+            found[i] = replace(mention, actor=placed)
+    return found
+
+
+def _named_group(head: Token, res: ActorResources) -> bool:
+    """A phrase with a proper name in it (a capitalised word after its first, or a proper
+    noun first: "Shona rebels", "Judge Alejandro Rivera") or a religion ("Islamic
+    fundamentalists")."""
+    core = core_span(head)
+    for tok in core:
+        capital = tok.text[:1].isupper() and tok.pos_ in {"PROPN", "ADJ", "NOUN"}
+        if capital and (tok.i > core.start or tok.pos_ == "PROPN"):
+            return True
+    religions = res.rules.modifier_agents - {res.rules.people_agent}
+    hits = find_hits(list(core), res, day=None)
+    return any(h.kind == "agent" and h.code[:3] in religions for h in hits)
 
 
 def _depth(tok: Token) -> int:
