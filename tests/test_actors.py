@@ -381,9 +381,19 @@ def test_organisation_sector(
         ("Islamic fundamentalists rallied in Cairo.", "Islamic fundamentalists", "EGYMUS"),
         # generic nouns keep none, as PETRARCH codes them
         ("The government rejected Kenya's offer.", "The government", "GOV"),
+        # a marked people lives where the sentence says; a city as a place is its country
+        (
+            "Thousands of ethnic Turks protested against Germany's new law.",
+            "ethnic Turks",
+            "DEUCVL",
+        ),
+        ("Ethnic Albanians in south Serbia protested.", "Ethnic Albanians", "SRBCVL"),
+        ("The army imposed a curfew in Abidjan on Sunday.", "Abidjan", "CIV"),  # PETRARCH
+        ("Tehran rejected the offer.", "Tehran", "IRNGOV"),
+        ("Sweden opened an embassy in Tehran.", "Tehran", "IRN"),
     ],
 )
-def test_named_groups_take_the_sentence_country(
+def test_mentions_completed_by_their_sentence(
     text: str, mention: str, code: str, nlp: Language, res: ActorResources
 ) -> None:
     found = {m.text: m.actor.code for m in resolve_mentions(nlp(text), res, day=None).values()}

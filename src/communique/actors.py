@@ -962,20 +962,35 @@ def resolve_mentions(doc: Doc, res: ActorResources, *, day: date | None) -> dict
 def _named_groups_placed(
     doc: Doc, mentions: dict[int, Mention], res: ActorResources
 ) -> dict[int, Mention]:
-    """A named group or person with a sector and no country ("Shona rebels", "Judge Alejandro
-    Rivera", "Islamic fundamentalists") takes its sentence's country (``context_countries``:
-    a place first). Generic nouns ("the government", "officials") keep no country, as
-    PETRARCH codes them ("---GOV")."""
+    """What a mention's sentence adds (``context_countries``: a place first): a named group or
+    person with a sector and no country ("Shona rebels", "Judge Alejandro Rivera", "Islamic
+    fundamentalists") takes the sentence's country, and a marked people ("ethnic Turks") the
+    first other one it names (CAMEO: the country of residence). Generic nouns ("the
+    government", "officials") keep no country, and a city named as a place stays its bare
+    country ("a curfew in Abidjan": CIV), as PETRARCH codes them ("---GOV"; a city's people,
+    CVL, is for ``resolution.resolve_in_context``, the PLOVER reading)."""
     found = dict(mentions)
     for i, mention in mentions.items():
-        actor = mention.actor
-        if actor.country is not None or actor.agent is None or not _named_group(doc[i], res):
-            continue
-        countries = context_countries(core_span(doc[i]), res)
-        if countries:
-            placed = replace(actor, country=countries[0], code=countries[0] + actor.code)
-            found[i] = replace(mention, actor=placed)
+        actor, head = mention.actor, doc[i]
+        if actor.country is None and actor.agent is not None and _named_group(head, res):
+            countries = context_countries(core_span(head), res)
+            if countries:
+                placed = replace(actor, country=countries[0], code=countries[0] + actor.code)
+                found[i] = replace(mention, actor=placed)
+        elif actor.country is not None and _marked_people(head, res):
+            others = [c for c in context_countries(core_span(head), res) if c != actor.country]
+            if others:
+                code = others[0] + actor.code[len(actor.country) :]
+                found[i] = replace(mention, actor=replace(actor, country=others[0], code=code))
     return found
+
+
+def _marked_people(head: Token, res: ActorResources) -> bool:
+    """ "ethnic Albanians", "the Albanian population", with no place of its own attached."""
+    marked = head.lower_ in res.rules.ethnic_markers
+    marked = marked or any(c.lower_ in res.rules.ethnic_markers for c in head.children)
+    own = any(c.dep_ == "prep" and c.lower_ in res.rules.phrase_preps for c in head.children)
+    return marked and not own
 
 
 def _named_group(head: Token, res: ActorResources) -> bool:
