@@ -775,18 +775,20 @@ def _is_people(
     singular = {head.lemma_.lower(), head.lower_[:-1]} - {head.lower_}
     if head.tag_ not in {"NNS", "NNPS"}:
         return False
+    named = any(h.kind == "country" and tokens[h.end - 1].i == head.i for h in hits)
+    if not named:
+        return False
     if not any(w in res.kb.by_name for w in singular) and not _misspelt_demonym(head, res):
         return False
     entries = res.kb.by_name.get(head.lower_, ())
     if any(e.names[0] == head.lower_ and e.source != "communique" for e in entries):
         return False  # "Philippines", "Maldives": a country's own (primary) name, no demonym
-    if any(
+    # not "the Rohans", "the two Koreas": the country's name in the plural
+    return not any(
         e.names[0] == w and e.source != "communique"
         for w in singular
         for e in res.kb.by_name.get(w, ())
-    ):
-        return False  # "the Rohans", "the two Koreas": the country's name in the plural
-    return any(h.kind == "country" and tokens[h.end - 1].i == head.i for h in hits)
+    )
 
 
 def _misspelt_demonym(head: Token, res: ActorResources) -> bool:
@@ -962,8 +964,8 @@ def resolve_mentions(doc: Doc, res: ActorResources, *, day: date | None) -> dict
 def _named_groups_placed(
     doc: Doc, mentions: dict[int, Mention], res: ActorResources
 ) -> dict[int, Mention]:
-    """What a mention's sentence adds (``context_countries``: a place first): a named group or
-    person with a sector and no country ("Shona rebels", "Judge Alejandro Rivera", "Islamic
+    """What a mention's sentence adds (``_sentence_countries``: a place first): a named group
+    or person with a sector and no country ("Shona rebels", "Judge Alejandro Rivera", "Islamic
     fundamentalists") takes the sentence's country, and a marked people ("ethnic Turks") the
     first other one it names (CAMEO: the country of residence). Generic nouns ("the
     government", "officials") keep no country, and a city named as a place stays its bare
@@ -972,17 +974,39 @@ def _named_groups_placed(
     found = dict(mentions)
     for i, mention in mentions.items():
         actor, head = mention.actor, doc[i]
-        if actor.country is None and actor.agent is not None and _named_group(head, res):
-            countries = context_countries(core_span(head), res)
+        if actor.country is None and actor.agent is not None and _named_group(head, actor, res):
+            countries = _sentence_countries(head, mentions, res)
             if countries:
                 placed = replace(actor, country=countries[0], code=countries[0] + actor.code)
                 found[i] = replace(mention, actor=placed)
         elif actor.country is not None and _marked_people(head, res):
-            others = [c for c in context_countries(core_span(head), res) if c != actor.country]
+            countries = _sentence_countries(head, mentions, res)
+            others = [c for c in countries if c != actor.country]
             if others:
                 code = others[0] + actor.code[len(actor.country) :]
                 found[i] = replace(mention, actor=replace(actor, country=others[0], code=code))
     return found
+
+
+def _sentence_countries(
+    head: Token, mentions: Mapping[int, Mention], res: ActorResources
+) -> list[str]:
+    """The countries of the other mentions of ``head``'s sentence, those placed "in" first,
+    then in text order (the mentions' own reading of ``context_countries``)."""
+    sent, own = head.sent, mentions[head.i].span
+    places: list[str] = []
+    named: list[str] = []
+    for i in sorted(mentions):
+        mention, tok = mentions[i], head.doc[i]
+        country = mention.actor.country
+        inside = own.start < mention.span.end and mention.span.start < own.end
+        if not sent.start <= i < sent.end or inside or not country:
+            continue
+        if country[:3] in res.rules.transnational_prefixes:
+            continue
+        in_place = tok.dep_ == "pobj" and tok.head.lower_ == "in"
+        (places if in_place else named).append(country)
+    return list(dict.fromkeys(places + named))
 
 
 def _marked_people(head: Token, res: ActorResources) -> bool:
@@ -993,18 +1017,17 @@ def _marked_people(head: Token, res: ActorResources) -> bool:
     return marked and not own
 
 
-def _named_group(head: Token, res: ActorResources) -> bool:
+def _named_group(head: Token, actor: Actor, res: ActorResources) -> bool:
     """A phrase with a proper name in it (a capitalised word after its first, or a proper
-    noun first: "Shona rebels", "Judge Alejandro Rivera") or a religion ("Islamic
-    fundamentalists")."""
+    noun first: "Shona rebels", "Judge Alejandro Rivera") or a religion among its agents
+    ("Islamic fundamentalists": MUS)."""
     core = core_span(head)
     for tok in core:
         capital = tok.text[:1].isupper() and tok.pos_ in {"PROPN", "ADJ", "NOUN"}
         if capital and (tok.i > core.start or tok.pos_ == "PROPN"):
             return True
     religions = res.rules.modifier_agents - {res.rules.people_agent}
-    hits = find_hits(list(core), res, day=None)
-    return any(h.kind == "agent" and h.code[:3] in religions for h in hits)
+    return any(code in religions for code in _chunks(actor.code))
 
 
 def _depth(tok: Token) -> int:
