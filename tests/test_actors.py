@@ -253,3 +253,148 @@ def test_former_officials_and_modifiers(
     actor = resolve_text(text, nlp, res, day=None)
     assert actor is not None
     assert actor.code == code
+
+
+@pytest.mark.parametrize(
+    ("text", "context", "code"),
+    [
+        # an actor the text gives no country takes the sentence's: a place first, else the
+        # first country named; none named, none given; international organisations are no
+        # country
+        (
+            "Judge Maria Lopez",
+            "Judge Maria Lopez charged three Peruvian officials with fraud.",
+            "PERJUD",
+        ),
+        ("Judge Maria Lopez", "Judge Maria Lopez opened the trial on Monday.", "JUD"),
+        ("Yoruba leaders", "Yoruba leaders met in Lagos on Friday.", "NGAGOV"),
+        (
+            "Karen guerrillas",
+            "Karen guerrillas attacked a Burmese army post near the Thai border.",
+            "MMRREB",
+        ),
+        ("rebels", "The rebels rejected the United Nations plan.", "REB"),
+        # an ethnic group takes the other country the sentence names, unless it names its own
+        (
+            "ethnic Turks",
+            "Thousands of ethnic Turks protested against Germany's new law.",
+            "DEUCVL",
+        ),
+        (
+            "ethnic Albanians in south Serbia",
+            "Thousands of ethnic Albanians in south Serbia protested against Kosovo's leaders.",
+            "SRBCVL",
+        ),
+        # a city as a place is its people; a capital as a subject or object is its government
+        ("Abidjan", "The army imposed a curfew in Abidjan on Sunday.", "CIVCVL"),
+        ("Tehran", "Tehran rejected the offer.", "IRNGOV"),
+        ("Tehran", "Washington accused Tehran of lying.", "IRNGOV"),
+        ("Kabul", "Rebels shelled Kabul overnight.", "AFGCVL"),
+        ("Tehran", "Sweden opened an embassy in Tehran.", "IRNGOV"),  # a seat of government
+        # a place the KB lacks takes the sentence's place
+        (
+            "Bismil",
+            "Police imposed a curfew in the town of Bismil in southeastern Turkey.",
+            "TURCVL",
+        ),
+        # a name in apposition takes its head's actor ("the radio station Radio Libre")
+        ("Radio Libre", "Bolivia's government shut the radio station Radio Libre.", "BOLMED"),
+        ("Aleppo", "Government forces surrounded Aleppo.", "SYRCVL"),
+        # a title in the text beats a person's generic KB role (PTY)
+        (
+            "opposition leader Fazl-ur-Rehman",
+            "Police stopped opposition leader Fazl-ur-Rehman at the border.",
+            "PAKOPP",
+        ),
+    ],
+)
+def test_resolve_in_context_sentence_country_and_places(
+    text: str, context: str, code: str, nlp: Language, res: ActorResources
+) -> None:
+    actor = resolve_in_context(text, context, nlp, res, day=None)
+    assert actor is not None
+    assert actor.code == code
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "code", "entity"),
+    [
+        # people, organisations and names of actor_aliases.json (dated roles as Phoenix's)
+        ("Desmond Tutu", None, "ZAFELI", "COMMUNIQUE_DESMOND_TUTU"),
+        ("Desmond Tutu", date(1990, 1, 1), "ZAFCHR", "COMMUNIQUE_DESMOND_TUTU"),
+        ("Zoran Djindjic", date(1997, 1, 1), "SRBOPP", "COMMUNIQUE_ZORAN_DJINDJIC"),
+        ("Zoran Djindjic", date(2002, 1, 1), "SRBGOV", "COMMUNIQUE_ZORAN_DJINDJIC"),
+        ("Tran Xuan Gia", date(1999, 1, 1), "VNMGOV", "COMMUNIQUE_TRAN_XUAN_GIA"),
+        ("Fazl-ur-Rehman", None, "PAKPTY", "COMMUNIQUE_FAZL_UR_REHMAN"),
+        ("Azadliq", None, "AZEOPP", "COMMUNIQUE_AZADLIQ"),
+        ("MASSOB", None, "NGAREB", "COMMUNIQUE_MASSOB"),
+        ("East Jerusalem", None, "PSEGOV", None),  # a capital alone: its government
+        ("in central Baghdad", None, "IRQCVL", None),  # a city as a place: its people
+        ("Salaheddine Sidhoum", None, "DZAOPP", "COMMUNIQUE_SALAHEDDINE_SIDHOUM"),
+        ("Turks", None, "TURCVL", None),
+        ("Ghanians", None, "GHACVL", None),  # a misspelt plural demonym is a people too
+        # agent phrases of agents_communique.jsonl
+        ("deputy governor", None, "GOV", None),
+        ("peace activists", None, "OPP", None),
+        ("hostage-takers", None, "CRM", None),
+        ("Alevis", None, "MUS", None),
+    ],
+)
+def test_actor_extensions_resolve(
+    text: str,
+    day: date | None,
+    code: str,
+    entity: str | None,
+    nlp: Language,
+    res: ActorResources,
+) -> None:
+    actor = resolve_text(text, nlp, res, day=day)
+    assert actor is not None
+    assert (actor.code, actor.entity_id) == (code, entity)
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "agent"),
+    [
+        # an organisation's sector is the agent code CAMEO writes inside its code
+        ("Red Cross", "NGOHLHIRC", "HLH"),
+        ("Amnesty International", "NGOHRIAMN", "HRI"),
+        ("International Labour Organization", "IGOUNOLABILO", "LAB"),
+        ("United Nations", "IGOUNO", None),
+        ("Red Cross officials", "NGOHLHIRCGOV", "GOV"),
+    ],
+)
+def test_organisation_sector(
+    text: str, code: str, agent: str | None, nlp: Language, res: ActorResources
+) -> None:
+    actor = resolve_text(text, nlp, res, day=None)
+    assert actor is not None
+    assert (actor.code, actor.agent) == (code, agent)
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "code"),
+    [
+        # a named group or person with no country takes the sentence's (place first)
+        ("Mozambique's army fought Shona rebels on Monday.", "Shona rebels", "MOZREB"),
+        ("Judge Maria Lopez charged two Chilean officials.", "Judge Maria Lopez", "CHLJUD"),
+        ("Islamic fundamentalists rallied in Cairo.", "Islamic fundamentalists", "EGYMUS"),
+        # generic nouns keep none, as PETRARCH codes them
+        ("The government rejected Kenya's offer.", "The government", "GOV"),
+        # a marked people lives where the sentence says; a city as a place is its country
+        (
+            "Thousands of ethnic Turks protested against Germany's new law.",
+            "ethnic Turks",
+            "DEUCVL",
+        ),
+        ("Ethnic Albanians in south Serbia protested.", "Ethnic Albanians", "SRBCVL"),
+        ("The army imposed a curfew in Abidjan on Sunday.", "Abidjan", "CIV"),  # PETRARCH
+        ("Tehran rejected the offer.", "Tehran", "IRNGOV"),
+        ("Sweden opened an embassy in Tehran.", "Tehran", "IRN"),
+    ],
+)
+def test_mentions_completed_by_their_sentence(
+    text: str, mention: str, code: str, nlp: Language, res: ActorResources
+) -> None:
+    found = {m.text: m.actor.code for m in resolve_mentions(nlp(text), res, day=None).values()}
+    assert found[mention] == code

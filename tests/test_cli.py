@@ -278,6 +278,23 @@ def test_actors_resolve_jsonl(runner: CliRunner, user_files: dict[str, Path]) ->
     assert "error: <stdin>:9: not JSON" in result.stderr
 
 
+def test_actors_resolve_jsonl_sentence_country(runner: CliRunner) -> None:
+    """With a context: a country the text lacks comes from the sentence; a city as a place is
+    its people."""
+    requests = [
+        {"text": "Judge Maria Lopez", "context": "Judge Maria Lopez charged Peruvian officials."},
+        {"text": "Abidjan", "context": "Troops imposed a curfew in Abidjan."},
+    ]
+    lines = "\n".join(json.dumps(r) for r in requests) + "\n"
+    result = runner.invoke(app, ["actors", "resolve", "--jsonl", "-"], input=lines)
+    assert result.exit_code == 0, result.stderr
+    rows = [(r["text"], r["country"], r["agent"], r["code"]) for r in _lines(result.stdout)]
+    assert rows == [
+        ("Judge Maria Lopez", "PER", "JUD", "PERJUD"),
+        ("Abidjan", "CIV", "CVL", "CIVCVL"),
+    ]
+
+
 def test_places_prints_every_toponym(runner: CliRunner, tmp_path: Path) -> None:
     text = "Chinese envoys met in Paris, Texas, then flew to Kiev.\n"
     (tmp_path / "trip.txt").write_text(text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from importlib import resources
 from typing import Any
 
@@ -67,7 +68,11 @@ def test_coding_rules_codes_exist(cameo_codes: set[str]) -> None:
 
 def test_actor_extensions_and_rules() -> None:
     for rec in _jsonl("actors_communique.jsonl"):
-        assert rec["source"] == "communique" and rec["kind"] in {"country", "organisation"}
+        assert rec["source"] == "communique"
+        assert rec["kind"] in {"country", "organisation", "person"}
+        for role in rec["roles"]:  # dated as in actors.jsonl; a person's roles start in order
+            assert set(role) == {"code", "start", "end"} and role["code"].isupper()
+            assert all(role[k] is None or date.fromisoformat(role[k]) for k in ("start", "end"))
         assert rec["names"] == sorted(rec["names"]) and all(n == n.lower() for n in rec["names"])
     kb = load_actor_kb()
     assert kb.by_name["iraqis"][0].code_on(None) == "IRQ"
@@ -80,9 +85,13 @@ def test_actor_extensions_and_rules() -> None:
 def test_capitals_schema() -> None:
     """data/capitals.json: versioned; lowercase names -> the country codes the KB gives."""
     raw = json.loads(resources.files("communique.data").joinpath("capitals.json").read_text())
-    assert set(raw) == {"version", "source", "capitals"} and raw["version"] == 1
+    assert set(raw) == {"version", "source", "capitals", "cities"} and raw["version"] == 1
     table = raw["capitals"]
     assert len(table) >= 200 and list(table) == sorted(table)
+    cities = raw["cities"]  # other cities the KB names a country by: none is a capital
+    assert len(cities) >= 500 and list(cities) == sorted(cities) and not set(cities) & set(table)
+    assert (cities["tel aviv"], cities["abidjan"]) == ("ISR", "CIV")
+    assert load_actor_rules().cities["aleppo"] == "SYR"
     assert all(name == " ".join(name.lower().split()) for name in table)
     kb = load_actor_kb()
     kb_countries = {

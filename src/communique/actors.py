@@ -36,7 +36,9 @@ __all__ = [
     "CountryNames",
     "PersonIndex",
     "complete_actor",
+    "context_countries",
     "country_names",
+    "is_city_place",
     "load_actor_resources",
     "person_index",
     "place_countries",
@@ -99,6 +101,7 @@ class ActorRules:
     expletive_verbs: frozenset[str]  # "it is", "it seems": "it" names nothing
     capital_agent: str  # "Tehran said": a capital alone is its government (GOV)
     capitals: Mapping[str, str]  # capital name (lowercase) -> ISO3, from data/capitals.json
+    cities: Mapping[str, str]  # other cities the KB names a country by ("tel aviv"), same file
     name_particles: frozenset[str]  # "al", "dos": not surnames, compared apart
     name_suffixes: frozenset[str]  # "ii", "jr": no surname
     stance_prefixes: frozenset[str]  # "pro-Iranian", "anti-Syria": not the actor's country
@@ -106,19 +109,23 @@ class ActorRules:
     modifier_agents: frozenset[str]  # "Kurd refugees": CVL and religions yield to the head
     former_markers: frozenset[str]  # "former President": ELI
     former_agent: str  # ELI
+    place_preps: frozenset[str] = frozenset()  # "in Abidjan": a city as a place, its people
+    place_verbs: frozenset[str] = frozenset()  # "shelled Juba": a capital object as a place
 
 
 def load_actor_rules() -> ActorRules:
     raw = json.loads(resources.files("communique.data").joinpath("actor_rules.json").read_text())
     data = resources.files("communique.data")
-    capitals = json.loads(data.joinpath("capitals.json").read_text(encoding="utf-8"))["capitals"]
-    special = {"people_agent", "capital_agent", "capitals", "former_agent"}
+    places = json.loads(data.joinpath("capitals.json").read_text(encoding="utf-8"))
+    capitals, cities = places["capitals"], places["cities"]
+    special = {"people_agent", "capital_agent", "capitals", "cities", "former_agent"}
     sets = {k: frozenset(raw[k]) for k in ActorRules.__dataclass_fields__ if k not in special}
     return ActorRules(
         people_agent=str(raw["people_agent"]),
         capital_agent=str(raw["capital_agent"]),
         former_agent=str(raw["former_agent"]),
         capitals=MappingProxyType({str(k): str(v) for k, v in capitals.items()}),
+        cities=MappingProxyType({str(k): str(v) for k, v in cities.items()}),
         **sets,
     )
 
@@ -622,12 +629,28 @@ def _combine(hits: Sequence[_Hit], res: ActorResources) -> tuple[_Code, str | No
     return _Code(country, agents), entity.entity_id if entity else None
 
 
-def make_actor(text: str, code: _Code, *, entity_id: str | None, name: str | None) -> Actor:
-    agent = code.agents[0] if code.agents else None
+def make_actor(
+    text: str,
+    code: _Code,
+    *,
+    entity_id: str | None,
+    name: str | None,
+    sectors: frozenset[str] = frozenset(),
+) -> Actor:
+    """The actor of ``code``; its agent is the first agent code, else, for an organisation's
+    code, the first of ``sectors`` inside it (CAMEO writes an NGO's or IGO's sector after its
+    prefix: NGO*HLH*IRC, the Red Cross; IGOUNO*LAB*ILO)."""
+    agent = code.agents[0] if code.agents else _org_sector(code.country, sectors)
     full = (code.country or "") + "".join(code.agents)
     return Actor(
         text=text, country=code.country, agent=agent, code=full, entity_id=entity_id, name=name
     )
+
+
+def _org_sector(country: str | None, sectors: frozenset[str]) -> str | None:
+    if country is None or len(country) <= 3:
+        return None
+    return next((c for c in _chunks(country[3:]) if c in sectors), None)
 
 
 def complete_actor(
@@ -649,7 +672,9 @@ def complete_actor(
         code = _Code(code.country or outer.country, agents)
     if code == _code_of(alone):
         return alone
-    return make_actor(alone.text, code, entity_id=entity_id, name=alone.name)
+    return make_actor(
+        alone.text, code, entity_id=entity_id, name=alone.name, sectors=res.agent_codes
+    )
 
 
 def _code_of(actor: Actor) -> _Code:
@@ -704,7 +729,8 @@ def resolve_phrase(head: Token, res: ActorResources, *, day: date | None) -> Act
     )
     person = _entity_of(head) if _is_person(head) else None
     name = person.text if person is not None else own
-    return make_actor(span.text, code, entity_id=entity_id if own else None, name=name)
+    entity_id = entity_id if own else None
+    return make_actor(span.text, code, entity_id=entity_id, name=name, sectors=res.agent_codes)
 
 
 def _residence(head: Token, tokens: Sequence[Token], hits: Sequence[_Hit]) -> str | None:
@@ -777,18 +803,47 @@ def _is_people(
 ) -> bool:
     """ "Nigerians", "Iraqi Kurds": a plural demonym (its singular a name too) heads the phrase."""
     singular = {head.lemma_.lower(), head.lower_[:-1]} - {head.lower_}
-    if head.tag_ not in {"NNS", "NNPS"} or not any(w in res.kb.by_name for w in singular):
+    if head.tag_ not in {"NNS", "NNPS"}:
+        return False
+    named = any(h.kind == "country" and tokens[h.end - 1].i == head.i for h in hits)
+    if not named:
+        return False
+    if not any(w in res.kb.by_name for w in singular) and not _misspelt_demonym(head, res):
         return False
     entries = res.kb.by_name.get(head.lower_, ())
     if any(e.names[0] == head.lower_ and e.source != "communique" for e in entries):
         return False  # "Philippines", "Maldives": a country's own (primary) name, no demonym
-    if any(
+    # not "the Rohans", "the two Koreas": the country's name in the plural
+    return not any(
         e.names[0] == w and e.source != "communique"
         for w in singular
         for e in res.kb.by_name.get(w, ())
-    ):
-        return False  # "the Rohans", "the two Koreas": the country's name in the plural
-    return any(h.kind == "country" and tokens[h.end - 1].i == head.i for h in hits)
+    )
+
+
+def _misspelt_demonym(head: Token, res: ActorResources) -> bool:
+    """ "Ghanians": a plural whose singular is one edit from a demonym ("ghanaian"), the word
+    itself not one edit from a country's own name ("Phillipines")."""
+    near = _near_country_names(head.lower_[:-1], res)
+    own = _near_country_names(head.lower_, res)
+    primary = {
+        e.names[0]
+        for n in near | own
+        for e in res.kb.by_name.get(n, ())
+        if e.source != "communique"
+    }
+    return bool(near) and not (near | own) & primary
+
+
+def _near_country_names(word: str, res: ActorResources) -> set[str]:
+    if len(word) < 7 or not word.isalpha():
+        return set()
+    return {
+        name
+        for key in {word} | _deletions(word)
+        for name, _ in res.countries.by_deletion.get(key, ())
+        if _edit_distance(word, name, 1, swaps=True) <= 1
+    }
 
 
 def _own_entity(head: Token, tokens: Sequence[Token], hits: Sequence[_Hit]) -> str | None:
@@ -933,7 +988,76 @@ def resolve_mentions(doc: Doc, res: ActorResources, *, day: date | None) -> dict
         mention = _resolve_head(head, sent_index, tracker, res, day)
         if mention is not None:
             mentions[head.i] = mention
-    return mentions
+    return _named_groups_placed(doc, mentions, res)
+
+
+def _named_groups_placed(
+    doc: Doc, mentions: dict[int, Mention], res: ActorResources
+) -> dict[int, Mention]:
+    """What a mention's sentence adds (``_sentence_countries``: a place first): a named group
+    or person with a sector and no country ("Shona rebels", "Judge Alejandro Rivera", "Islamic
+    fundamentalists") takes the sentence's country, and a marked people ("ethnic Turks") the
+    first other one it names (CAMEO: the country of residence). Generic nouns ("the
+    government", "officials") keep no country, and a city named as a place stays its bare
+    country ("a curfew in Abidjan": CIV), as PETRARCH codes them ("---GOV"; a city's people,
+    CVL, is for ``resolution.resolve_in_context``, the PLOVER reading)."""
+    found = dict(mentions)
+    for i, mention in mentions.items():
+        actor, head = mention.actor, doc[i]
+        if actor.country is None and actor.agent is not None and _named_group(head, actor, res):
+            countries = _sentence_countries(head, mentions, res)
+            if countries:
+                placed = replace(actor, country=countries[0], code=countries[0] + actor.code)
+                found[i] = replace(mention, actor=placed)
+        elif actor.country is not None and _marked_people(head, res):
+            countries = _sentence_countries(head, mentions, res)
+            others = [c for c in countries if c != actor.country]
+            if others:
+                code = others[0] + actor.code[len(actor.country) :]
+                found[i] = replace(mention, actor=replace(actor, country=others[0], code=code))
+    return found
+
+
+def _sentence_countries(
+    head: Token, mentions: Mapping[int, Mention], res: ActorResources
+) -> list[str]:
+    """The countries of the other mentions of ``head``'s sentence, those placed "in" first,
+    then in text order (the mentions' own reading of ``context_countries``)."""
+    sent, own = head.sent, mentions[head.i].span
+    places: list[str] = []
+    named: list[str] = []
+    for i in sorted(mentions):
+        mention, tok = mentions[i], head.doc[i]
+        country = mention.actor.country
+        inside = own.start < mention.span.end and mention.span.start < own.end
+        if not sent.start <= i < sent.end or inside or not country:
+            continue
+        if country[:3] in res.rules.transnational_prefixes:
+            continue
+        in_place = tok.dep_ == "pobj" and tok.head.lower_ == "in"
+        (places if in_place else named).append(country)
+    return list(dict.fromkeys(places + named))
+
+
+def _marked_people(head: Token, res: ActorResources) -> bool:
+    """ "ethnic Albanians", "the Albanian population", with no place of its own attached."""
+    marked = head.lower_ in res.rules.ethnic_markers
+    marked = marked or any(c.lower_ in res.rules.ethnic_markers for c in head.children)
+    own = any(c.dep_ == "prep" and c.lower_ in res.rules.phrase_preps for c in head.children)
+    return marked and not own
+
+
+def _named_group(head: Token, actor: Actor, res: ActorResources) -> bool:
+    """A phrase with a proper name in it (a capitalised word after its first, or a proper
+    noun first: "Shona rebels", "Judge Alejandro Rivera") or a religion among its agents
+    ("Islamic fundamentalists": MUS)."""
+    core = core_span(head)
+    for tok in core:
+        capital = tok.text[:1].isupper() and tok.pos_ in {"PROPN", "ADJ", "NOUN"}
+        if capital and (tok.i > core.start or tok.pos_ == "PROPN"):
+            return True
+    religions = res.rules.modifier_agents - {res.rules.people_agent}
+    return any(code in religions for code in _chunks(actor.code))
 
 
 def _depth(tok: Token) -> int:
@@ -951,6 +1075,64 @@ def place_countries(doc: Doc, res: ActorResources) -> list[str]:
     return found
 
 
+def _as_place(actor: Actor, span: Span, res: ActorResources) -> Actor:
+    """ "in central Baghdad": a city as a place stands for its people (``is_city_place``)."""
+    if actor.country is None or actor.agent is not None or not is_city_place(span, res):
+        return actor
+    agent = res.rules.people_agent
+    return replace(actor, agent=agent, code=actor.country + agent)
+
+
+def context_countries(span: Span, res: ActorResources) -> list[str]:
+    """The countries the sentence of ``span`` names outside it, most telling first: the places
+    it puts something in ("in Serbia", "in Lagos"), then every country, person or organisation
+    with a country in text order ("Nigerian President ...", "Burundi's government"). Stance
+    names ("anti-Syria") and international organisations are left out."""
+    sent = span.sent
+    outside = [t for t in sent if not span.start <= t.i < span.end]
+    places = [t for t in outside if t.dep_ == "pobj" and t.head.lower_ == "in"]
+    found = [c for tok in places for c in _hit_countries(list(tok.subtree), span, res)[:1]]
+    return list(dict.fromkeys(found + _hit_countries(list(sent), span, res)))
+
+
+def _hit_countries(tokens: Sequence[Token], span: Span, res: ActorResources) -> list[str]:
+    found = []
+    for hit in find_hits(tokens, res, day=None):
+        first, last = tokens[hit.start].i, tokens[hit.end - 1].i
+        if hit.kind == "agent" or (span.start <= last and first < span.end):
+            continue
+        country = split_code(hit.code, res).country
+        if country and country[:3] not in res.rules.transnational_prefixes:
+            found.append(country)
+    return found
+
+
+def is_city_place(span: Span, res: ActorResources) -> bool:
+    """Whether ``span`` is just a city's name used as a place: the object of a place
+    preposition ("a curfew in Abidjan", "in central Baghdad"; not "an embassy in Tehran",
+    where an institution noun makes it a seat of government), or, for a city that is not a
+    capital (capitals also name governments: "accused Tehran"), a verb's object ("shelled
+    Juba"). Cities are the capitals and cities of ``data/capitals.json``."""
+    tokens = list(span)
+    hits = find_hits(tokens, res, day=None)
+    if len(hits) != 1 or hits[0].kind != "country":
+        return False
+    name = " ".join(_words(tokens[hits[0].start : hits[0].end]))
+    capital = name in res.rules.capitals
+    if not capital and name not in res.rules.cities:
+        return False
+    head = tokens[hits[0].end - 1]
+    while head.dep_ in {"compound", "conj", "appos"} and head.head.i != head.i:
+        head = head.head
+    if head.pos_ != "PROPN":
+        return False
+    if head.dep_ == "pobj":  # "an embassy in Tehran": the seat of a government
+        seat = head.head.head.lemma_.lower() in res.rules.institution_nouns
+        return head.head.lower_ in res.rules.place_preps and not seat
+    place_verb = head.head.lemma_.lower() in res.rules.place_verbs
+    return head.dep_ == "dobj" and (place_verb or not capital)
+
+
 def resolve_text(
     text: str, nlp: Language, res: ActorResources, *, day: date | None
 ) -> Actor | None:
@@ -960,10 +1142,10 @@ def resolve_text(
     heads = [t for t in doc if t.pos_ in _HEAD_POS and not _is_inner(t)]
     actor = resolve_phrase(min(heads, key=_depth), res, day=day) if heads else None
     if actor is not None and actor.country is not None:
-        return actor
+        return _as_place(actor, doc[:], res)
     # A bare name or adjective ("Denmark", "Hungarian") parses badly alone: match it whole.
     code, entity_id = _combine(find_hits(list(doc), res, day=day), res)
     if code.country is None and not code.agents:
         return actor
-    whole = make_actor(doc.text, code, entity_id=entity_id, name=None)
+    whole = make_actor(doc.text, code, entity_id=entity_id, name=None, sectors=res.agent_codes)
     return whole if actor is None else complete_actor(actor, [whole], res)

@@ -18,12 +18,13 @@ from datetime import date
 from typing import Any
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Span
 
 from communique.actors import (
     ActorResources,
     complete_actor,
-    place_countries,
+    context_countries,
+    is_city_place,
     resolve_mentions,
     resolve_text,
 )
@@ -77,12 +78,15 @@ def _occurrences(text: str, context: str) -> list[tuple[int, int]]:
     raise ValueError("'text' does not occur in 'context'")
 
 
-_MODIFIER_DEPS = frozenset({"amod", "compound", "poss", "nmod", "conj", "nummod", "npadvmod"})
+_MODIFIER_DEPS = frozenset(
+    {"amod", "compound", "poss", "nmod", "conj", "nummod", "npadvmod", "appos"}
+)
 
 
 def _own_mention(span: Span, mentions: Mapping[int, Mention]) -> Mention | None:
     """The mention of the text's own head, else of the noun the text modifies ("Hungarian" in
-    "Senior Hungarian and Romanian officials" -> "officials")."""
+    "Senior Hungarian and Romanian officials" -> "officials") or is in apposition to ("the
+    opposition newspaper La Prensa" -> "newspaper")."""
     tok = span.root
     while tok.i not in mentions and tok.dep_ in _MODIFIER_DEPS and tok.head.i != tok.i:
         tok = tok.head
@@ -136,19 +140,56 @@ def resolve_in_context(
             break
     near = [m.actor for m in (own, _overlapping(spans, list(mentions.values()))) if m]
     actor = complete_actor(resolve_text(text, nlp, res, day=day), near, res)
-    return _resident(text, actor, doc, res) if actor is not None else None
+    span = doc.char_span(*spans[0], alignment_mode="expand")
+    if span is None:
+        return actor
+    countries = context_countries(span, res)
+    if actor is None:
+        return _unknown_place(span, countries, res)
+    return _place_people(span, _resident(text, actor, countries, res), res)
 
 
-def _resident(text: str, actor: Actor, doc: Doc, res: ActorResources) -> Actor:
-    """An ethnic group ("ethnic Albanians", "the Albanian population") takes the country the
-    sentence places it in ("... demonstrated in Serbia"): CAMEO's country of residence."""
+_PLACE_ENTITIES = frozenset({"GPE", "LOC"})
+
+
+def _unknown_place(span: Span, countries: list[str], res: ActorResources) -> Actor | None:
+    """A place name the knowledge base lacks ("a curfew in the town of Cizre in southeastern
+    Turkey"), named as a place, not as a subject: the sentence's country, its people (CVL)."""
+    root = span.root
+    named = root.pos_ == "PROPN" and root.ent_type_ in _PLACE_ENTITIES
+    if not countries or not named or root.dep_ not in {"pobj", "dobj"}:
+        return None
+    agent = res.rules.people_agent
+    country = countries[0]
+    return Actor(text=span.text, country=country, agent=agent, code=country + agent)
+
+
+def _resident(text: str, actor: Actor, countries: list[str], res: ActorResources) -> Actor:
+    """An actor the text gives no country ("Shona rebels", "Judge Alejandro Rivera") takes the
+    sentence's country (:func:`communique.actors.context_countries`: a place first, else the
+    first country named); an ethnic group ("ethnic Albanians", "the Albanian population") takes
+    the first other country (CAMEO codes a people by its country of residence)."""
+    if actor.country is None:
+        return _with_country(actor, countries[0]) if countries else actor
     words = {w.strip(".,").lower() for w in text.split()}
-    if not words & res.rules.ethnic_markers:
+    if not words & res.rules.ethnic_markers or words & res.rules.phrase_preps:
+        return actor  # "ethnic Albanians in south Serbia" names its own country
+    others = [c for c in countries if c != actor.country]
+    return _with_country(actor, others[0]) if others else actor
+
+
+def _with_country(actor: Actor, country: str) -> Actor:
+    own = actor.country or ""
+    return replace(actor, country=country, code=country + actor.code[len(own) :])
+
+
+def _place_people(span: Span, actor: Actor, res: ActorResources) -> Actor:
+    """A city named as a place or an object, not as a subject ("a curfew in Abidjan", "would
+    blockade Paris"), stands for its people (CVL), not for its government ("Algiers said")."""
+    if actor.country is None or not is_city_place(span, res):
         return actor
-    places = [c for c in place_countries(doc, res) if c != actor.country]
-    if not places or actor.country is None:
-        return actor
-    return replace(actor, country=places[0], code=places[0] + actor.code[len(actor.country) :])
+    agent = res.rules.people_agent
+    return replace(actor, agent=agent, code=actor.country + agent, entity_id=None, name=None)
 
 
 def resolve(request: ResolveRequest, nlp: Language, res: ActorResources) -> Actor | None:
