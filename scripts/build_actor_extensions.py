@@ -90,17 +90,20 @@ def short_name_records(known: set[str]) -> list[dict[str, Any]]:
             rec = json.loads(line)
             if rec["kind"] != "organisation":
                 continue
-            names = set()
+            names, acronyms = set(), set()
             for name in rec["names"]:
                 found = re.fullmatch(r"(.+?) \(([a-z]{3,})\)", name)
                 if found:
                     names |= {found.group(1).strip(), found.group(2)}
+                    acronyms.add(found.group(2))
             new = sorted(names - taken)
             if new:
                 taken |= set(new)
                 ident = "COMMUNIQUE_SHORT_" + rec["id"]
                 kind, roles = "organisation", rec["roles"]
                 short = {"id": ident, "kind": kind, "names": new, "roles": roles}
+                if acronyms & set(new):  # written in capitals only: "ANA", not "Ana Ruiz"
+                    short["acronyms"] = sorted(acronyms & set(new))
                 records.append(short | {"source": "communique"})
     return records
 

@@ -72,6 +72,18 @@ def test_not_an_actor(nlp: Language, res: ActorResources) -> None:
     assert resolve_text("us", nlp, res, day=None) is None  # pronoun, not the USA
 
 
+def test_acronyms_match_only_in_capitals(nlp: Language, res: ActorResources) -> None:
+    # "(ana)" in Phoenix's "albanian national army (ana)": an acronym, not the name Ana
+    judge = resolve_text("Judge Ana Ruiz", nlp, res, day=None)
+    assert judge is not None and (judge.code, judge.entity_id) == ("JUD", None)
+    rebels = resolve_text("ANA rebels", nlp, res, day=None)
+    assert rebels is not None and rebels.code == "MKDREB"
+    assert rebels.entity_id == "COMMUNIQUE_SHORT_ALBANIAN_NATIONAL_ARMY_(ANA)"
+    assert resolve_text("the Ltte", nlp, res, day=None) is None
+    tigers = resolve_text("the LTTE", nlp, res, day=None)
+    assert tigers is not None and tigers.code == "LKAREB"
+
+
 def test_coreference(nlp: Language, res: ActorResources) -> None:
     text = (
         "Abdelaziz Bouteflika met the Moroccan king. Bouteflika later praised Morocco. "

@@ -299,6 +299,8 @@ def _kb_hit(
         return None  # proper names are capitalised ("the Shire" too); "us" is not the USA
     for name in _name_keys(tokens[i : i + n]):
         for entry in res.kb.by_name.get(name, ()):
+            if name in entry.acronyms and not all(t.text.isupper() for t in tokens[i : i + n]):
+                continue  # "Ana Ruiz" is no ANA (Albanian National Army)
             code = _entry_code(entry, day, res)
             if code:
                 kind = "country" if entry.kind == "country" else "entity"

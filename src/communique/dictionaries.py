@@ -187,6 +187,7 @@ class ActorEntry:
     names: tuple[str, ...]
     roles: tuple[Role, ...]
     source: str
+    acronyms: frozenset[str] = frozenset()  # names that match only text in capitals ("ANA")
 
     def code_on(self, day: date | None) -> str | None:
         """The code that applies on ``day``.
@@ -254,6 +255,7 @@ def _actor_entry(rec: Mapping[str, Any]) -> ActorEntry:
         names=tuple(str(n) for n in rec["names"]),
         roles=tuple(_role(r) for r in rec["roles"]),
         source=str(rec["source"]),
+        acronyms=frozenset(str(n) for n in rec.get("acronyms", ())),
     )
 
 
