@@ -71,6 +71,11 @@ class CodingRules:
     report_heads: frozenset[str]  # "..., officials *said*": a statement, whatever its code
     obligation_default_code: str  # "X said Y must drop barriers", verb unknown: a request
     inner_source_preps: frozenset[str]  # "inhabitants *of* the Golan Heights threatened"
+    preparation_heads: frozenset[str] = frozenset()  # "prepared to resume shelling"
+    preparation_roots: frozenset[str] = frozenset()  # ... the prepared acts that are force
+    preparation_code: str = "150"  # ... a show of force (PLOVER MOBILIZE)
+    joint_codes: Mapping[str, str] = field(default_factory=dict)  # joint war games: 062
+    rally_codes: Mapping[str, str] = field(default_factory=dict)  # "urged X to support Y"
 
 
 def _event_nouns() -> dict[str, str]:
@@ -92,6 +97,9 @@ def load_coding_rules() -> CodingRules:
         confidence={k: float(v) for k, v in raw["confidence"].items()},
         content_over_meeting={k: frozenset(v) for k, v in raw["content_over_meeting"].items()},
         obligation_default_code=str(raw["obligation_default_code"]),
+        preparation_code=str(raw["preparation_code"]),
+        joint_codes=dict(raw["joint_codes"]),
+        rally_codes=dict(raw["rally_codes"]),
         **sets,
     )
 
@@ -339,11 +347,24 @@ def _noun_event(verb: Token, rules: CodingRules) -> VerbMatch | None:
     ):
         deps.add("nsubj")
     for obj in (c for c in verb.children if c.dep_ in deps):
+        whole = _of_noun(obj, rules.event_nouns)
+        if whole is not None:  # "declared a *state of siege*"
+            return VerbMatch(verb, rules.event_nouns[whole], f"noun {whole}", specific=True)
         mods = [t.lower_ for t in _core(obj)[:-1] if t.dep_ != "poss" and t.pos_ != "DET"]
         for head in dict.fromkeys((obj.lower_, obj.lemma_.lower())):
             phrase = _longest_known([*mods, head], rules.event_nouns)
             if phrase is not None:
                 return VerbMatch(verb, rules.event_nouns[phrase], f"noun {phrase}", specific=True)
+    return None
+
+
+def _of_noun(obj: Token, nouns: Mapping[str, str]) -> str | None:
+    """ "a 30-day *state of siege*": an event noun written with its ``of`` phrase."""
+    for prep in (c for c in obj.rights if c.dep_ == "prep" and c.lower_ == "of"):
+        for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+            phrase = f"{obj.lower_} of {pobj.lower_}"
+            if phrase in nouns:
+                return phrase
     return None
 
 
@@ -465,6 +486,25 @@ def is_hypothetical(verb: Token, rules: CodingRules) -> bool:
                 return True
             if child.dep_ == "advcl" and _marked(child, rules.hypothetical_marks):
                 return True  # "X would attack if Y..."
+    return False
+
+
+def conditional_intent(verb: Token, rules: CodingRules) -> bool:
+    """ "X would meet Y *if* he gave them a veto", "may halt mediation *if* cooperation
+    founders": an act announced with a modal (``will/would/may``...) on an ``if`` condition is
+    an offer or a threat (PLOVER: AGREE is a future cooperative act, THREATEN an act of force
+    plus a hypothetical), not a hypothetical; the condition itself stays no event."""
+    if verb.sent.text.rstrip().endswith("?"):
+        return False
+    modals = rules.intent_aux | rules.hypothetical_aux
+    for tok in _chain(verb, _CONTROL | {"conj"}):
+        if any(c.dep_ == "mark" and c.lower_ in rules.hypothetical_marks for c in tok.children):
+            return False
+        conditioned = any(
+            c.dep_ == "advcl" and _marked(c, rules.hypothetical_marks) for c in tok.children
+        )
+        if conditioned and any(c.dep_ == "aux" and c.lower_ in modals for c in tok.children):
+            return True
     return False
 
 
@@ -927,6 +967,46 @@ def _refusal(verb: Token, res: CoderResources) -> VerbMatch | None:
     return None
 
 
+def _preparation(verb: Token, res: CoderResources) -> VerbMatch | None:
+    """ "the army prepared to *resume shelling*": preparing an act of force is a show of force
+    (CAMEO 150, PLOVER MOBILIZE; the CAMEO codebook's example of 150)."""
+    rules = res.rules
+    if verb.lemma_.lower() not in rules.preparation_heads:
+        return None
+    for comp in (c for c in verb.children if c.dep_ == "xcomp" and c.pos_ == "VERB"):
+        inner = match_verb(comp, res)
+        if inner is not None and inner.code[:2] in rules.preparation_roots:
+            code = rules.preparation_code
+            return VerbMatch(verb, code, f"{inner.rule} +preparation", specific=True)
+    return None
+
+
+def _rallied(verb: Token, match: VerbMatch, res: CoderResources) -> tuple[VerbMatch, Token] | None:
+    """ "urged the EC *to support* the PLO": an appeal to a third party to support (oppose) an
+    actor rallies support for (opposition against) it (CAMEO 053 / 113, codebook): the code of
+    ``rally_codes`` for the complement's root, and the complement's target as target."""
+    rules = res.rules
+    if match.code[:2] not in rules.statement_roots | {"02"} or match.user:
+        return None
+    for comp in (c for c in verb.children if c.dep_ == "xcomp" and c.pos_ == "VERB"):
+        inner = match_verb(comp, res)
+        code = _mapped(inner.code, rules.rally_codes) if inner is not None else None
+        if inner is not None and code is not None:
+            return VerbMatch(verb, code, f"{match.rule} +rally", specific=True), comp
+    return None
+
+
+def _joint(match: VerbMatch, sources: Sequence[Mention], rules: CodingRules) -> VerbMatch:
+    """ "French and Egyptian warships launched war games": a show of force by the forces of
+    several countries together is military cooperation (CAMEO 062: "joint military games and
+    maneuvers"), coded between them."""
+    code = rules.joint_codes.get(match.code)
+    countries = {m.actor.country for m in sources if m.actor.country}
+    if code is None or len(countries) < 2:
+        return match
+    return replace(match, code=code, rule=f"{match.rule} +joint")
+
+
 def _mapped(code: str, table: Mapping[str, str]) -> str | None:
     """The table's entry for the code's most specific prefix."""
     for size in (len(code), 3, 2):
@@ -941,10 +1021,11 @@ def _obligation(
 ) -> list[_Candidate] | None:
     """ "X said Y must withdraw": a REQUEST from the speaker X to the obliged Y."""
     rules = res.rules
-    if not any(c.dep_ == "aux" and c.lower_ in rules.obligation_aux for c in verb.children):
+    holder = _obliged_clause(verb, rules)
+    if holder is None:
         return None
-    speakers = _speaker(verb, mentions)
-    subject = _subject(verb)
+    speakers = _speaker(holder, mentions)
+    subject = _subject(holder)
     code = _mapped(match.code, rules.request_codes)
     if not speakers or subject is None or subject.i not in mentions or code is None:
         return None
@@ -955,13 +1036,33 @@ def _obligation(
     return [_Candidate(request, code, s, target, inherited=True, intent=False) for s in speakers]
 
 
+def _obliged_clause(verb: Token, rules: CodingRules) -> Token | None:
+    """The verb, or the clause it completes ("the US *must* be ready to mediate"), that carries
+    an obligation auxiliary."""
+    for tok in _chain(verb, _CONTROL):
+        if any(c.dep_ == "aux" and c.lower_ in rules.obligation_aux for c in tok.children):
+            return tok
+    return None
+
+
 def _candidates(
     verb: Token, mentions: Mapping[int, Mention], res: CoderResources
 ) -> Iterator[_Candidate]:
     rules = res.rules
-    match = _refusal(verb, res) or match_verb(verb, res) or _bare_obligation(verb, rules)
-    if match is None or is_hypothetical(verb, rules) or _subsumed(verb, match, res):
+    match = (
+        _refusal(verb, res)
+        or _preparation(verb, res)
+        or match_verb(verb, res)
+        or _bare_obligation(verb, rules)
+    )
+    offer = conditional_intent(verb, rules)
+    if match is None or (is_hypothetical(verb, rules) and not offer):
         return
+    if _subsumed(verb, match, res):
+        return
+    rallied = _rallied(verb, match, res)
+    if rallied is not None:
+        match = rallied[0]
     rewrite = match.code in res.ontology and not match.user  # a user's code is as written
     if is_negated(verb, rules) and not match.negation:
         rejection = negated_code(verb, match.code, rules) if rewrite else None
@@ -981,6 +1082,7 @@ def _candidates(
     marked_source = _marked_target(verb, mentions, match.source)
     targets = (
         _marked_target(verb, mentions, match.target)
+        or (find_target(rallied[1], mentions, rules, sources) if rallied else ())
         or _meeting_target(verb, mentions, res, sources)
         or find_target(verb, mentions, rules, sources)
         or _complement_target(verb, mentions, rules, sources)
@@ -994,8 +1096,12 @@ def _candidates(
         targets = _passive_subject(verb, mentions)
     sources = _co_actors(_shared_agents(sources, mentions, verb.doc), res)
     targets = tuple(_co_actors(_shared_agents(targets, mentions, verb.doc), res))
-    intent = rewrite and is_intent(verb, rules)
+    if not targets:
+        match = _joint(match, sources, rules)
+    intent = rewrite and (is_intent(verb, rules) or offer)
     code = intent_code(match.code, rules) if intent else match.code
+    if offer and intent:
+        match = replace(match, rule=match.rule + " +if")
     if intent and _conditional(verb, rules):  # "will boycott the vote unless ...": a threat
         threat = _mapped(match.code, rules.conditional_threat_codes)
         code = threat or code
