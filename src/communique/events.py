@@ -219,10 +219,16 @@ def _pre_context(verb: Token, *, written: bool = False) -> list[frozenset[str]]:
     ("most certainly really did not even ever *clash*"), and the verb that governs it from the
     left ("*indicated* it would act")."""
     left = [c for c in verb.children if c.i < verb.i and c.dep_ != "punct"]
-    toks = [t for c in left for t in (c.subtree if c.dep_ in _ADVERBIAL else _core(c))]
+    toks = [t for c in left for t in (c.subtree if c.dep_ in _ADVERBIAL else _subject_core(c))]
     if verb.dep_ in _COMPLEMENTS and verb.head.i < verb.i:  # "*indicated* it would act now"
         toks.append(verb.head)
     return [_word_set(t, written=written) for t in sorted(toks, key=lambda t: t.i)]
+
+
+def _subject_core(tok: Token) -> list[Token]:
+    """A left dependent's core; a subject's with its ``of`` phrases ("the first deployment *of
+    NATO peacekeeping troops* arrived")."""
+    return _with_preps(tok) if tok.dep_ in _SUBJECTS else _core(tok)
 
 
 @dataclass(frozen=True, slots=True)
