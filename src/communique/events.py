@@ -76,6 +76,7 @@ class CodingRules:
     preparation_code: str = "150"  # ... a show of force (PLOVER MOBILIZE)
     joint_codes: Mapping[str, str] = field(default_factory=dict)  # joint war games: 062
     rally_codes: Mapping[str, str] = field(default_factory=dict)  # "urged X to support Y"
+    passive_source_codes: frozenset[str] = frozenset()  # "guerrillas were demobilized": source
 
 
 def _event_nouns() -> dict[str, str]:
@@ -611,10 +612,18 @@ def _speaker(clause: Token, mentions: Mapping[int, Mention]) -> tuple[Mention, .
     tok = clause
     while tok.dep_ in {"ccomp", "xcomp", "conj"} and tok.head.i != tok.i:
         tok = tok.head
-        subject = _subject(tok)
+        subject = _participle_subject(_subject(tok))
         if subject is not None and subject.i in mentions:
             return _mentions_of(_conjuncts(subject), mentions)
     return ()
+
+
+def _participle_subject(subject: Token | None) -> Token | None:
+    """ "The Red Cross *operating* in Iraq said": a participle parsed as the subject stands for
+    the noun it was said of (its own subject)."""
+    if subject is None or subject.pos_ != "VERB":
+        return subject
+    return next((c for c in subject.children if c.dep_ in _SUBJECTS), subject)
 
 
 def _inner_actor(
@@ -1083,6 +1092,8 @@ def _candidates(
         return  # an unknown act that is no request from a speaker is no event
     source = find_source(verb, mentions, rules)
     sources = [m for m in source.mentions if m.actor.country or m.actor.agent]
+    if match.code in rules.passive_source_codes and not sources:  # "X were demobilized"
+        sources = list(_passive_source(verb, mentions, rules))
     if match.user and not sources:  # PETRARCH: "X was criticized" with no agent, X is the source
         sources = [m for m in _passive_subject(verb, mentions) if m.actor.country or m.actor.agent]
     marked_source = _marked_target(verb, mentions, match.source)
@@ -1313,6 +1324,18 @@ def _passive_subject(verb: Token, mentions: Mapping[int, Mention]) -> tuple[Ment
         return ()
     subject = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
     return _mentions_of(_conjuncts(subject), mentions) if subject is not None else ()
+
+
+def _passive_source(
+    verb: Token, mentions: Mapping[int, Mention], rules: CodingRules
+) -> tuple[Mention, ...]:
+    """ "One third of the guerrillas have been demobilized": with no agent, the passive subject
+    (or the actor of its ``of`` phrase) of a self-directed act is its source."""
+    found = [m for m in _passive_subject(verb, mentions) if m.actor.country or m.actor.agent]
+    subject = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+    if found or subject is None or _agent_of(verb) is not None:
+        return tuple(found)
+    return _inner_actor(subject, mentions, rules)
 
 
 def _unknown_actor(rules: CodingRules) -> Actor:
