@@ -708,8 +708,7 @@ def test_forms_index_finds_verbs_the_lemmatiser_misses(petr: Resources) -> None:
         ),
         # light verbs and event nouns with their "of" phrase
         (
-            "Israel's supreme court opened a hearing into the treatment of Palestinian "
-            "detainees.",
+            "Israel's supreme court opened a hearing into the treatment of Palestinian detainees.",
             [("090", "ISRJUD", "PSEOPP", "ACCUSE")],
         ),
         ("Thailand declared a state of siege in the south.", [("1724", "THA", None, "COERCE")]),
