@@ -663,6 +663,12 @@ def test_forms_index_finds_verbs_the_lemmatiser_misses(petr: Resources) -> None:
             [("0352", "KENOPP", None, "AGREE")],
         ),
         ("Israel rejected Turkish mediation.", [("126", "ISR", "TUR", "REJECT")]),
+        # a stative passive: its subject is the source
+        ("Israel is opposed to Turkish mediation.", [("126", "ISR", "TUR", "REJECT")]),
+        (
+            "Denmark accepted a formula for ending its fisheries dispute with Norway.",
+            [("030", "DNK", "NOR", "AGREE")],
+        ),
         (
             "The Indian president gave a warm welcome to the Pakistani prime minister.",
             [("043", "INDGOV", "PAKGOV", "CONSULT")],

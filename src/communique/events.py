@@ -77,6 +77,7 @@ class CodingRules:
     joint_codes: Mapping[str, str] = field(default_factory=dict)  # joint war games: 062
     rally_codes: Mapping[str, str] = field(default_factory=dict)  # "urged X to support Y"
     passive_source_codes: frozenset[str] = frozenset()  # "guerrillas were demobilized": source
+    stative_passives: frozenset[str] = frozenset()  # "Israel is opposed to X": Israel opposes
 
 
 def _event_nouns() -> dict[str, str]:
@@ -1092,7 +1093,8 @@ def _candidates(
         return  # an unknown act that is no request from a speaker is no event
     source = find_source(verb, mentions, rules)
     sources = [m for m in source.mentions if m.actor.country or m.actor.agent]
-    if match.code in rules.passive_source_codes and not sources:  # "X were demobilized"
+    self_directed = match.code in rules.passive_source_codes  # "X were demobilized"
+    if (self_directed or verb.lemma_.lower() in rules.stative_passives) and not sources:
         sources = list(_passive_source(verb, mentions, rules))
     if match.user and not sources:  # PETRARCH: "X was criticized" with no agent, X is the source
         sources = [m for m in _passive_subject(verb, mentions) if m.actor.country or m.actor.agent]
