@@ -76,6 +76,7 @@ class CodingRules:
     preparation_code: str = "150"  # ... a show of force (PLOVER MOBILIZE)
     joint_codes: Mapping[str, str] = field(default_factory=dict)  # joint war games: 062
     rally_codes: Mapping[str, str] = field(default_factory=dict)  # "urged X to support Y"
+    rally_roots: frozenset[str] = frozenset()  # ... the appeals (02) that rally
     passive_source_codes: frozenset[str] = frozenset()  # "guerrillas were demobilized": source
     stative_passives: frozenset[str] = frozenset()  # "Israel is opposed to X": Israel opposes
 
@@ -1002,7 +1003,7 @@ def _rallied(verb: Token, match: VerbMatch, res: CoderResources) -> tuple[VerbMa
     actor rallies support for (opposition against) it (CAMEO 053 / 113, codebook): the code of
     ``rally_codes`` for the complement's root, and the complement's target as target."""
     rules = res.rules
-    if match.code[:2] not in rules.statement_roots | {"02"} or match.user:
+    if match.code[:2] not in rules.rally_roots or match.user:
         return None
     for comp in (c for c in verb.children if c.dep_ == "xcomp" and c.pos_ == "VERB"):
         inner = match_verb(comp, res)
@@ -1071,8 +1072,11 @@ def _candidates(
         or match_verb(verb, res)
         or _bare_obligation(verb, rules)
     )
-    offer = conditional_intent(verb, rules)
-    if match is None or (is_hypothetical(verb, rules) and not offer):
+    if match is None:
+        return
+    hypothetical = is_hypothetical(verb, rules)
+    offer = hypothetical and conditional_intent(verb, rules)  # "would meet X if..."
+    if hypothetical and not offer:
         return
     if _subsumed(verb, match, res):
         return
