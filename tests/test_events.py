@@ -718,6 +718,12 @@ def test_forms_index_finds_verbs_the_lemmatiser_misses(petr: Resources) -> None:
             [("090", "ISRJUD", "PSEOPP", "ACCUSE")],
         ),
         ("Thailand declared a state of siege in the south.", [("1724", "THA", None, "COERCE")]),
+        # a curfew or emergency rule is imposed on its place, also in the source's own country
+        (
+            "The Sri Lankan government imposed a curfew in Colombo.",
+            [("1723", "LKAGOV", "LKA", "COERCE")],
+        ),
+        ("Kenyan protesters marched in Nairobi.", [("140", "KENOPP", None, "PROTEST")]),
         (
             "The United States speeded up the withdrawal from Panama.",
             [("0872", "USA", "PAN", "RETREAT")],

@@ -77,6 +77,7 @@ class CodingRules:
     joint_codes: Mapping[str, str] = field(default_factory=dict)  # joint war games: 062
     rally_codes: Mapping[str, str] = field(default_factory=dict)  # "urged X to support Y"
     rally_roots: frozenset[str] = frozenset()  # ... the appeals (02) that rally
+    territorial_codes: frozenset[str] = frozenset()  # "a curfew in Cizre": the place, even own
     passive_source_codes: frozenset[str] = frozenset()  # "guerrillas were demobilized": source
     stative_passives: frozenset[str] = frozenset()  # "Israel is opposed to X": Israel opposes
 
@@ -724,7 +725,12 @@ def find_target(
 
 
 def _place_target(
-    verb: Token, mentions: Mapping[int, Mention], rules: CodingRules, sources: Sequence[Mention]
+    verb: Token,
+    mentions: Mapping[int, Mention],
+    rules: CodingRules,
+    sources: Sequence[Mention],
+    *,
+    own: bool = False,
 ) -> tuple[Mention, ...]:
     """ "criticized the closure of guest houses *in Bree*": with no other target, an actor
     named in a location or ``of`` phrase of the verb or of its objects (PETRARCH's reading),
@@ -732,7 +738,9 @@ def _place_target(
     without a country is taken to be the place's)."""
     if not sources or any(m.actor.country is None for m in sources):
         return ()
-    taken = {m.actor.code for m in sources} | {m.actor.country or "" for m in sources}
+    taken = {m.actor.code for m in sources}
+    if not own:  # "imposed a curfew *in Cizre*" (own): the place is the target all the same
+        taken |= {m.actor.country or "" for m in sources}
     heads = [verb, *(c for c in verb.children if c.i > verb.i and c.dep_ in rules.post_deps)]
     for head in heads:
         inside = head.children if head.i == verb.i else head.subtree
@@ -1131,7 +1139,8 @@ def _candidates(
         match = VerbMatch(verb, code, match.rule + " +conditional", specific=match.specific)
     reciprocal = len(sources) > 1 and code[:2] in rules.reciprocal_roots
     if not targets and not reciprocal:  # "Serbia and Kosovo signed ... in Brussels": each other
-        targets = _place_target(verb, mentions, rules, sources)
+        own = code in rules.territorial_codes  # curfews, emergency rule: on a place
+        targets = _place_target(verb, mentions, rules, sources, own=own)
     if not targets and not reciprocal and match.user:
         targets = _first_after(verb, mentions, sources)
     needs_target = res.ontology.describe(code).plover_type in rules.requires_target
