@@ -275,7 +275,7 @@ def test_capital_as_subject_is_its_government(resources: Resources) -> None:
         ("Italy announced sanctions against Iran.", [("163", "ITA", "IRN", "SANCTION")]),
         (
             "Sudan's government shortened the curfew in Khartoum.",
-            [("0813", "SDNGOV", None, "CONCEDE")],
+            [("0813", "SDNGOV", "SDN", "CONCEDE")],
         ),
         # a temporal clause is background: the announcement is the one event coded
         (
