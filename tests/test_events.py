@@ -724,6 +724,19 @@ def test_forms_index_finds_verbs_the_lemmatiser_misses(petr: Resources) -> None:
             [("1723", "LKAGOV", "LKA", "COERCE")],
         ),
         ("Kenyan protesters marched in Nairobi.", [("140", "KENOPP", None, "PROTEST")]),
+        # a protest is aimed at the actor of its purpose clause
+        (
+            "Syrian students began a hunger strike to protest the Israeli occupation.",
+            [("142", "SYREDU", "ISR", "PROTEST")],
+        ),
+        (
+            "Thousands of Kurds demonstrated in Kirkuk calling for independence from Iraq.",
+            [("141", "IRQCVL", "IRQ", "PROTEST")],
+        ),
+        (
+            "Protesters in Hong Kong blocked streets in defiance of Chinese authorities.",
+            [("144", "HKGOPP", "CHNGOV", "PROTEST")],
+        ),
         (
             "The United States speeded up the withdrawal from Panama.",
             [("0872", "USA", "PAN", "RETREAT")],

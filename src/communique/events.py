@@ -78,6 +78,7 @@ class CodingRules:
     rally_codes: Mapping[str, str] = field(default_factory=dict)  # "urged X to support Y"
     rally_roots: frozenset[str] = frozenset()  # ... the appeals (02) that rally
     territorial_codes: frozenset[str] = frozenset()  # "a curfew in Cizre": the place, even own
+    purpose_target_roots: frozenset[str] = frozenset()  # "struck to protest X's policy": X
     passive_source_codes: frozenset[str] = frozenset()  # "guerrillas were demobilized": source
     stative_passives: frozenset[str] = frozenset()  # "Israel is opposed to X": Israel opposes
 
@@ -752,6 +753,28 @@ def _place_target(
     return ()
 
 
+def _purpose_target(
+    verb: Token, mentions: Mapping[int, Mention], sources: Sequence[Mention]
+) -> tuple[Mention, ...]:
+    """ "began a hunger strike *to protest President Assad's failure*", "demonstrated *calling
+    for independence from Iraq*", "*in defiance of Chinese authorities*": a protest is aimed at
+    the first actor of its purpose clause (an infinitive or participle on the verb, or an ``in``
+    phrase of protest), the one protested against (PLOVER PROTEST's recipient)."""
+    taken = {m.actor.code for m in sources}
+    for child in (c for c in verb.children if c.i > verb.i):
+        purpose = child.dep_ in {"xcomp", "advcl"} or (
+            child.dep_ == "prep" and child.lower_ == "in"
+        )
+        if not purpose:
+            continue
+        inner = _outermost([t for t in child.subtree if t.i in mentions], mentions, taken)
+        if inner:
+            return tuple(
+                m for m in _mentions_of(_conjuncts(inner[0]), mentions) if _other(m, taken)
+            )
+    return ()
+
+
 def _first_after(
     verb: Token, mentions: Mapping[int, Mention], sources: Sequence[Mention]
 ) -> tuple[Mention, ...]:
@@ -1141,6 +1164,8 @@ def _candidates(
     if not targets and not reciprocal:  # "Serbia and Kosovo signed ... in Brussels": each other
         own = code in rules.territorial_codes  # curfews, emergency rule: on a place
         targets = _place_target(verb, mentions, rules, sources, own=own)
+    if not targets and code[:2] in rules.purpose_target_roots:  # "to protest *X's* failure"
+        targets = _purpose_target(verb, mentions, sources)
     if not targets and not reciprocal and match.user:
         targets = _first_after(verb, mentions, sources)
     needs_target = res.ontology.describe(code).plover_type in rules.requires_target
