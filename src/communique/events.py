@@ -79,6 +79,7 @@ class CodingRules:
     rally_roots: frozenset[str] = frozenset()  # ... the appeals (02) that rally
     territorial_codes: frozenset[str] = frozenset()  # "a curfew in Cizre": the place, even own
     purpose_target_roots: frozenset[str] = frozenset()  # "struck to protest X's policy": X
+    protest_nouns: frozenset[str] = frozenset()  # "*in defiance* of X"
     passive_source_codes: frozenset[str] = frozenset()  # "guerrillas were demobilized": source
     stative_passives: frozenset[str] = frozenset()  # "Israel is opposed to X": Israel opposes
 
@@ -754,7 +755,7 @@ def _place_target(
 
 
 def _purpose_target(
-    verb: Token, mentions: Mapping[int, Mention], sources: Sequence[Mention]
+    verb: Token, mentions: Mapping[int, Mention], rules: CodingRules, sources: Sequence[Mention]
 ) -> tuple[Mention, ...]:
     """ "began a hunger strike *to protest President Assad's failure*", "demonstrated *calling
     for independence from Iraq*", "*in defiance of Chinese authorities*": a protest is aimed at
@@ -762,9 +763,7 @@ def _purpose_target(
     phrase of protest), the one protested against (PLOVER PROTEST's recipient)."""
     taken = {m.actor.code for m in sources}
     for child in (c for c in verb.children if c.i > verb.i):
-        purpose = child.dep_ in {"xcomp", "advcl"} or (
-            child.dep_ == "prep" and child.lower_ == "in"
-        )
+        purpose = child.dep_ in {"xcomp", "advcl"} or _protest_phrase(child, rules)
         if not purpose:
             continue
         inner = _outermost([t for t in child.subtree if t.i in mentions], mentions, taken)
@@ -773,6 +772,13 @@ def _purpose_target(
                 m for m in _mentions_of(_conjuncts(inner[0]), mentions) if _other(m, taken)
             )
     return ()
+
+
+def _protest_phrase(prep: Token, rules: CodingRules) -> bool:
+    """ "*in defiance of* X", "*in protest against* X" (not a place: "in Nairobi")."""
+    if prep.dep_ != "prep" or prep.lower_ != "in":
+        return False
+    return any(c.lemma_.lower() in rules.protest_nouns for c in prep.children if c.dep_ == "pobj")
 
 
 def _first_after(
@@ -1165,7 +1171,7 @@ def _candidates(
         own = code in rules.territorial_codes  # curfews, emergency rule: on a place
         targets = _place_target(verb, mentions, rules, sources, own=own)
     if not targets and code[:2] in rules.purpose_target_roots:  # "to protest *X's* failure"
-        targets = _purpose_target(verb, mentions, sources)
+        targets = _purpose_target(verb, mentions, rules, sources)
     if not targets and not reciprocal and match.user:
         targets = _first_after(verb, mentions, sources)
     needs_target = res.ontology.describe(code).plover_type in rules.requires_target
