@@ -30,7 +30,7 @@ needs_extra = pytest.mark.skipif(
     not HAS_EXTRA, reason=f"embedding extra not installed ({embedding.EXTRA_HINT})"
 )
 
-UNCODED = "Colombian guerrillas demobilized on Monday."  # "demobilize": not in the dictionary
+UNCODED = "Colombian guerrillas coerced farmers on Monday."  # "coerce": not in the dictionary
 CODED = "The Indian government banned Pakistani imports."
 
 
@@ -113,17 +113,17 @@ def test_cli_flag_without_the_extra_exits_2(monkeypatch: pytest.MonkeyPatch) -> 
 @needs_extra
 def test_uncoded_sentence_gets_the_nearest_code(embedded: Resources) -> None:
     [(cameo, source, target, confidence, rule)] = _code(UNCODED, embedded)
-    assert (cameo, source, target, rule) == ("0873", "COLREB", None, "embedding:0873")
-    assert 0.2 < confidence < 0.3  # 0.45 x cosine similarity (about 0.54)
+    assert (cameo, source, target, rule) == ("170", "COLREB", "AGR", "embedding:170")
+    assert 0.15 < confidence < 0.25  # 0.45 x cosine similarity (about 0.44)
 
 
 @needs_extra
 def test_event_fields_and_offsets(embedded: Resources) -> None:
     doc = Document(doc_id="t", content=UNCODED, kind="text", published=date(2024, 3, 6))
     [event] = code_document(doc, embedded).events
-    assert event.cameo_name == "Demobilize armed forces"
-    assert (event.plover_type, event.quad_class) == ("RETREAT", 2)
-    assert UNCODED[event.offsets.verb.start : event.offsets.verb.end] == "demobilized"
+    assert event.cameo_name == "Coerce"
+    assert (event.plover_type, event.quad_class) == ("COERCE", 4)
+    assert UNCODED[event.offsets.verb.start : event.offsets.verb.end] == "coerced"
     assert event.offsets.source is not None
     assert UNCODED[event.offsets.source.start : event.offsets.source.end] == "Colombian guerrillas"
     assert event.date == date(2024, 3, 4)  # "on Monday", as for dictionary events
@@ -135,7 +135,7 @@ def test_dictionary_sentence_unchanged(embedded: Resources, resources: Resources
     assert coded == [("163", "INDGOV", "PAK", 0.9, "pattern PROHIBIT:12")]
     assert _code(CODED, embedded) == coded
     text = f"{CODED} {UNCODED}"  # only the uncoded sentence of a document takes the fallback
-    assert [e[4] for e in _code(text, embedded)] == ["pattern PROHIBIT:12", "embedding:0873"]
+    assert [e[4] for e in _code(text, embedded)] == ["pattern PROHIBIT:12", "embedding:170"]
 
 
 @needs_extra
@@ -152,4 +152,4 @@ def test_cli_code_with_the_fallback(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["code", "--embedding-fallback", str(path)])
     assert result.exit_code == 0, result.stderr
     [event] = [json.loads(line) for line in result.stdout.splitlines()]
-    assert (event["cameo"], event["rule"]) == ("0873", "embedding:0873")
+    assert (event["cameo"], event["rule"]) == ("170", "embedding:170")

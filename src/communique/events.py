@@ -71,6 +71,17 @@ class CodingRules:
     report_heads: frozenset[str]  # "..., officials *said*": a statement, whatever its code
     obligation_default_code: str  # "X said Y must drop barriers", verb unknown: a request
     inner_source_preps: frozenset[str]  # "inhabitants *of* the Golan Heights threatened"
+    preparation_heads: frozenset[str] = frozenset()  # "prepared to resume shelling"
+    preparation_roots: frozenset[str] = frozenset()  # ... the prepared acts that are force
+    preparation_code: str = "150"  # ... a show of force (PLOVER MOBILIZE)
+    joint_codes: Mapping[str, str] = field(default_factory=dict)  # joint war games: 062
+    rally_codes: Mapping[str, str] = field(default_factory=dict)  # "urged X to support Y"
+    rally_roots: frozenset[str] = frozenset()  # ... the appeals (02) that rally
+    territorial_codes: frozenset[str] = frozenset()  # "a curfew in Cizre": the place, even own
+    purpose_target_roots: frozenset[str] = frozenset()  # "struck to protest X's policy": X
+    protest_nouns: frozenset[str] = frozenset()  # "*in defiance* of X"
+    passive_source_codes: frozenset[str] = frozenset()  # "guerrillas were demobilized": source
+    stative_passives: frozenset[str] = frozenset()  # "Israel is opposed to X": Israel opposes
 
 
 def _event_nouns() -> dict[str, str]:
@@ -92,6 +103,9 @@ def load_coding_rules() -> CodingRules:
         confidence={k: float(v) for k, v in raw["confidence"].items()},
         content_over_meeting={k: frozenset(v) for k, v in raw["content_over_meeting"].items()},
         obligation_default_code=str(raw["obligation_default_code"]),
+        preparation_code=str(raw["preparation_code"]),
+        joint_codes=dict(raw["joint_codes"]),
+        rally_codes=dict(raw["rally_codes"]),
         **sets,
     )
 
@@ -211,10 +225,16 @@ def _pre_context(verb: Token, *, written: bool = False) -> list[frozenset[str]]:
     ("most certainly really did not even ever *clash*"), and the verb that governs it from the
     left ("*indicated* it would act")."""
     left = [c for c in verb.children if c.i < verb.i and c.dep_ != "punct"]
-    toks = [t for c in left for t in (c.subtree if c.dep_ in _ADVERBIAL else _core(c))]
+    toks = [t for c in left for t in (c.subtree if c.dep_ in _ADVERBIAL else _subject_core(c))]
     if verb.dep_ in _COMPLEMENTS and verb.head.i < verb.i:  # "*indicated* it would act now"
         toks.append(verb.head)
     return [_word_set(t, written=written) for t in sorted(toks, key=lambda t: t.i)]
+
+
+def _subject_core(tok: Token) -> list[Token]:
+    """A left dependent's core; a subject's with its ``of`` phrases ("the first deployment *of
+    NATO peacekeeping troops* arrived")."""
+    return _with_preps(tok) if tok.dep_ in _SUBJECTS else _core(tok)
 
 
 @dataclass(frozen=True, slots=True)
@@ -358,11 +378,24 @@ def _noun_event(verb: Token, rules: CodingRules) -> VerbMatch | None:
     ):
         deps.add("nsubj")
     for obj in (c for c in verb.children if c.dep_ in deps):
+        whole = _of_noun(obj, rules.event_nouns)
+        if whole is not None:  # "declared a *state of siege*"
+            return VerbMatch(verb, rules.event_nouns[whole], f"noun {whole}", specific=True)
         mods = [t.lower_ for t in _core(obj)[:-1] if t.dep_ != "poss" and t.pos_ != "DET"]
         for head in dict.fromkeys((obj.lower_, obj.lemma_.lower())):
             phrase = _longest_known([*mods, head], rules.event_nouns)
             if phrase is not None:
                 return VerbMatch(verb, rules.event_nouns[phrase], f"noun {phrase}", specific=True)
+    return None
+
+
+def _of_noun(obj: Token, nouns: Mapping[str, str]) -> str | None:
+    """ "a 30-day *state of siege*": an event noun written with its ``of`` phrase."""
+    for prep in (c for c in obj.rights if c.dep_ == "prep" and c.lower_ == "of"):
+        for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+            phrase = f"{obj.lower_} of {pobj.lower_}"
+            if phrase in nouns:
+                return phrase
     return None
 
 
@@ -496,6 +529,25 @@ def is_hypothetical(verb: Token, rules: CodingRules) -> bool:
     return False
 
 
+def conditional_intent(verb: Token, rules: CodingRules) -> bool:
+    """ "X would meet Y *if* he gave them a veto", "may halt mediation *if* cooperation
+    founders": an act announced with a modal (``will/would/may``...) on an ``if`` condition is
+    an offer or a threat (PLOVER: AGREE is a future cooperative act, THREATEN an act of force
+    plus a hypothetical), not a hypothetical; the condition itself stays no event."""
+    if verb.sent.text.rstrip().endswith("?"):
+        return False
+    modals = rules.intent_aux | rules.hypothetical_aux
+    for tok in _chain(verb, _CONTROL | {"conj"}):
+        if any(c.dep_ == "mark" and c.lower_ in rules.hypothetical_marks for c in tok.children):
+            return False
+        conditioned = any(
+            c.dep_ == "advcl" and _marked(c, rules.hypothetical_marks) for c in tok.children
+        )
+        if conditioned and any(c.dep_ == "aux" and c.lower_ in modals for c in tok.children):
+            return True
+    return False
+
+
 def _conditional(verb: Token, rules: CodingRules) -> bool:
     """ "X will withdraw its troops *unless* Y ...": an ultimatum on the verb or its controllers."""
     for tok in _chain(verb, _CONTROL | {"conj"}):
@@ -593,10 +645,18 @@ def _speaker(clause: Token, mentions: Mapping[int, Mention]) -> tuple[Mention, .
     tok = clause
     while tok.dep_ in {"ccomp", "xcomp", "conj"} and tok.head.i != tok.i:
         tok = tok.head
-        subject = _subject(tok)
+        subject = _participle_subject(_subject(tok))
         if subject is not None and subject.i in mentions:
             return _mentions_of(_conjuncts(subject), mentions)
     return ()
+
+
+def _participle_subject(subject: Token | None) -> Token | None:
+    """ "The Red Cross *operating* in Iraq said": a participle parsed as the subject stands for
+    the noun it was said of (its own subject)."""
+    if subject is None or subject.pos_ != "VERB":
+        return subject
+    return next((c for c in subject.children if c.dep_ in _SUBJECTS), subject)
 
 
 def _inner_actor(
@@ -695,7 +755,12 @@ def find_target(
 
 
 def _place_target(
-    verb: Token, mentions: Mapping[int, Mention], rules: CodingRules, sources: Sequence[Mention]
+    verb: Token,
+    mentions: Mapping[int, Mention],
+    rules: CodingRules,
+    sources: Sequence[Mention],
+    *,
+    own: bool = False,
 ) -> tuple[Mention, ...]:
     """ "criticized the closure of guest houses *in Bree*": with no other target, an actor
     named in a location or ``of`` phrase of the verb or of its objects (PETRARCH's reading),
@@ -703,7 +768,9 @@ def _place_target(
     without a country is taken to be the place's)."""
     if not sources or any(m.actor.country is None for m in sources):
         return ()
-    taken = {m.actor.code for m in sources} | {m.actor.country or "" for m in sources}
+    taken = {m.actor.code for m in sources}
+    if not own:  # "imposed a curfew *in Cizre*" (own): the place is the target all the same
+        taken |= {m.actor.country or "" for m in sources}
     heads = [verb, *(c for c in verb.children if c.i > verb.i and c.dep_ in rules.post_deps)]
     for head in heads:
         inside = head.children if head.i == verb.i else head.subtree
@@ -713,6 +780,33 @@ def _place_target(
             if found:
                 return tuple(found)
     return ()
+
+
+def _purpose_target(
+    verb: Token, mentions: Mapping[int, Mention], rules: CodingRules, sources: Sequence[Mention]
+) -> tuple[Mention, ...]:
+    """ "began a hunger strike *to protest President Assad's failure*", "demonstrated *calling
+    for independence from Iraq*", "*in defiance of Chinese authorities*": a protest is aimed at
+    the first actor of its purpose clause (an infinitive or participle on the verb, or an ``in``
+    phrase of protest), the one protested against (PLOVER PROTEST's recipient)."""
+    taken = {m.actor.code for m in sources}
+    for child in (c for c in verb.children if c.i > verb.i):
+        purpose = child.dep_ in {"xcomp", "advcl"} or _protest_phrase(child, rules)
+        if not purpose:
+            continue
+        inner = _outermost([t for t in child.subtree if t.i in mentions], mentions, taken)
+        if inner:
+            return tuple(
+                m for m in _mentions_of(_conjuncts(inner[0]), mentions) if _other(m, taken)
+            )
+    return ()
+
+
+def _protest_phrase(prep: Token, rules: CodingRules) -> bool:
+    """ "*in defiance of* X", "*in protest against* X" (not a place: "in Nairobi")."""
+    if prep.dep_ != "prep" or prep.lower_ != "in":
+        return False
+    return any(c.lemma_.lower() in rules.protest_nouns for c in prep.children if c.dep_ == "pobj")
 
 
 def _first_after(
@@ -955,6 +1049,46 @@ def _refusal(verb: Token, res: CoderResources) -> VerbMatch | None:
     return None
 
 
+def _preparation(verb: Token, res: CoderResources) -> VerbMatch | None:
+    """ "the army prepared to *resume shelling*": preparing an act of force is a show of force
+    (CAMEO 150, PLOVER MOBILIZE; the CAMEO codebook's example of 150)."""
+    rules = res.rules
+    if verb.lemma_.lower() not in rules.preparation_heads:
+        return None
+    for comp in (c for c in verb.children if c.dep_ == "xcomp" and c.pos_ == "VERB"):
+        inner = match_verb(comp, res)
+        if inner is not None and inner.code[:2] in rules.preparation_roots:
+            code = rules.preparation_code
+            return VerbMatch(verb, code, f"{inner.rule} +preparation", specific=True)
+    return None
+
+
+def _rallied(verb: Token, match: VerbMatch, res: CoderResources) -> tuple[VerbMatch, Token] | None:
+    """ "urged the EC *to support* the PLO": an appeal to a third party to support (oppose) an
+    actor rallies support for (opposition against) it (CAMEO 053 / 113, codebook): the code of
+    ``rally_codes`` for the complement's root, and the complement's target as target."""
+    rules = res.rules
+    if match.code[:2] not in rules.rally_roots or match.user:
+        return None
+    for comp in (c for c in verb.children if c.dep_ == "xcomp" and c.pos_ == "VERB"):
+        inner = match_verb(comp, res)
+        code = _mapped(inner.code, rules.rally_codes) if inner is not None else None
+        if inner is not None and code is not None:
+            return VerbMatch(verb, code, f"{match.rule} +rally", specific=True), comp
+    return None
+
+
+def _joint(match: VerbMatch, sources: Sequence[Mention], rules: CodingRules) -> VerbMatch:
+    """ "French and Egyptian warships launched war games": a show of force by the forces of
+    several countries together is military cooperation (CAMEO 062: "joint military games and
+    maneuvers"), coded between them."""
+    code = rules.joint_codes.get(match.code)
+    countries = {m.actor.country for m in sources if m.actor.country}
+    if code is None or len(countries) < 2:
+        return match
+    return replace(match, code=code, rule=f"{match.rule} +joint")
+
+
 def _mapped(code: str, table: Mapping[str, str]) -> str | None:
     """The table's entry for the code's most specific prefix."""
     for size in (len(code), 3, 2):
@@ -969,10 +1103,11 @@ def _obligation(
 ) -> list[_Candidate] | None:
     """ "X said Y must withdraw": a REQUEST from the speaker X to the obliged Y."""
     rules = res.rules
-    if not any(c.dep_ == "aux" and c.lower_ in rules.obligation_aux for c in verb.children):
+    holder = _obliged_clause(verb, rules)
+    if holder is None:
         return None
-    speakers = _speaker(verb, mentions)
-    subject = _subject(verb)
+    speakers = _speaker(holder, mentions)
+    subject = _subject(holder)
     code = _mapped(match.code, rules.request_codes)
     if not speakers or subject is None or subject.i not in mentions or code is None:
         return None
@@ -983,13 +1118,36 @@ def _obligation(
     return [_Candidate(request, code, s, target, inherited=True, intent=False) for s in speakers]
 
 
+def _obliged_clause(verb: Token, rules: CodingRules) -> Token | None:
+    """The verb, or the clause it completes ("the US *must* be ready to mediate"), that carries
+    an obligation auxiliary."""
+    for tok in _chain(verb, _CONTROL):
+        if any(c.dep_ == "aux" and c.lower_ in rules.obligation_aux for c in tok.children):
+            return tok
+    return None
+
+
 def _candidates(
     verb: Token, mentions: Mapping[int, Mention], res: CoderResources
 ) -> Iterator[_Candidate]:
     rules = res.rules
-    match = _refusal(verb, res) or match_verb(verb, res) or _bare_obligation(verb, rules)
-    if match is None or is_hypothetical(verb, rules) or _subsumed(verb, match, res):
+    match = (
+        _refusal(verb, res)
+        or _preparation(verb, res)
+        or match_verb(verb, res)
+        or _bare_obligation(verb, rules)
+    )
+    if match is None:
         return
+    hypothetical = is_hypothetical(verb, rules)
+    offer = hypothetical and conditional_intent(verb, rules)  # "would meet X if..."
+    if hypothetical and not offer:
+        return
+    if _subsumed(verb, match, res):
+        return
+    rallied = _rallied(verb, match, res)
+    if rallied is not None:
+        match = rallied[0]
     rewrite = match.code in res.ontology and not match.user  # a user's code is as written
     if is_negated(verb, rules) and not match.negation:
         rejection = negated_code(verb, match.code, rules) if rewrite else None
@@ -1004,11 +1162,15 @@ def _candidates(
         return  # an unknown act that is no request from a speaker is no event
     source = find_source(verb, mentions, rules)
     sources = [m for m in source.mentions if m.actor.country or m.actor.agent]
+    self_directed = match.code in rules.passive_source_codes  # "X were demobilized"
+    if (self_directed or verb.lemma_.lower() in rules.stative_passives) and not sources:
+        sources = list(_passive_source(verb, mentions, rules))
     if match.user and not sources:  # PETRARCH: "X was criticized" with no agent, X is the source
         sources = [m for m in _passive_subject(verb, mentions) if m.actor.country or m.actor.agent]
     marked_source = _marked_target(verb, mentions, match.source)
     targets = (
         _marked_target(verb, mentions, match.target)
+        or (find_target(rallied[1], mentions, rules, sources) if rallied else ())
         or _meeting_target(verb, mentions, res, sources)
         or find_target(verb, mentions, rules, sources)
         or _complement_target(verb, mentions, rules, sources)
@@ -1022,15 +1184,22 @@ def _candidates(
         targets = _passive_subject(verb, mentions)
     sources = _co_actors(_shared_agents(sources, mentions, verb.doc), res)
     targets = tuple(_co_actors(_shared_agents(targets, mentions, verb.doc), res))
-    intent = rewrite and is_intent(verb, rules)
+    if not targets:
+        match = _joint(match, sources, rules)
+    intent = rewrite and (is_intent(verb, rules) or offer)
     code = intent_code(match.code, rules) if intent else match.code
+    if offer and intent:
+        match = replace(match, rule=match.rule + " +if")
     if intent and _conditional(verb, rules):  # "will boycott the vote unless ...": a threat
         threat = _mapped(match.code, rules.conditional_threat_codes)
         code = threat or code
         match = VerbMatch(verb, code, match.rule + " +conditional", specific=match.specific)
     reciprocal = len(sources) > 1 and code[:2] in rules.reciprocal_roots
     if not targets and not reciprocal:  # "Serbia and Kosovo signed ... in Brussels": each other
-        targets = _place_target(verb, mentions, rules, sources)
+        own = code in rules.territorial_codes  # curfews, emergency rule: on a place
+        targets = _place_target(verb, mentions, rules, sources, own=own)
+    if not targets and code[:2] in rules.purpose_target_roots:  # "to protest *X's* failure"
+        targets = _purpose_target(verb, mentions, rules, sources)
     if not targets and not reciprocal and match.user:
         targets = _first_after(verb, mentions, sources)
     needs_target = res.ontology.describe(code).plover_type in rules.requires_target
@@ -1231,6 +1400,18 @@ def _passive_subject(verb: Token, mentions: Mapping[int, Mention]) -> tuple[Ment
         return ()
     subject = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
     return _mentions_of(_conjuncts(subject), mentions) if subject is not None else ()
+
+
+def _passive_source(
+    verb: Token, mentions: Mapping[int, Mention], rules: CodingRules
+) -> tuple[Mention, ...]:
+    """ "One third of the guerrillas have been demobilized": with no agent, the passive subject
+    (or the actor of its ``of`` phrase) of a self-directed act is its source."""
+    found = [m for m in _passive_subject(verb, mentions) if m.actor.country or m.actor.agent]
+    subject = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+    if found or subject is None or _agent_of(verb) is not None:
+        return tuple(found)
+    return _inner_actor(subject, mentions, rules)
 
 
 def _unknown_actor(rules: CodingRules) -> Actor:
