@@ -311,3 +311,23 @@ def test_saved_event_keeps_admin1_and_feature_class(tmp_path: Path) -> None:
         )
         [row] = store.events(EventFilter())
     assert (row["location_admin1"], row["location_feature_class"]) == ("Tehran", "P")
+
+
+def test_saved_events_mark_their_dyads_dirty(tmp_path: Path) -> None:
+    # the keys come from the rows' values, as clusters.SOURCE_KEY / TARGET_KEY compute them
+    sector_only = replace(f.actor("CHNGOV"), country=None, code="GOV")
+    events = [
+        f.event("k1", "CHNGOV", "IRNGOV", "036", D1),
+        f.event("k1", "IRNGOV", None, "010", D1, at=40),
+        replace(f.event("k1", "CHNGOV", "IRN", "040", D1, at=80), source=sector_only),
+        f.event("k1", "CHNGOV", "IRNGOV", "036", D1, at=120),
+    ]
+    with open_store(tmp_path / "s.duckdb") as store:
+        store.save(f.result("k1", events))
+        con = store.connection
+        dirty = con.execute("SELECT * FROM cluster_dirty ORDER BY ALL").fetchall()
+        expected = con.execute(
+            "SELECT DISTINCT coalesce(source_country, source_code),"
+            " coalesce(target_country, target_code, '') FROM events ORDER BY ALL"
+        ).fetchall()
+    assert dirty == expected == [("CHN", "IRN"), ("GOV", "IRN"), ("IRN", "")]

@@ -440,6 +440,10 @@ def _title_within(tokens: Sequence[Token], i: int, n: int, res: ActorResources) 
 
 
 def _agent_hit(tokens: Sequence[Token], i: int, n: int, res: ActorResources) -> _Hit | None:
+    if n == 1:  # most lookups: the word, else its lemma
+        tok, by_phrase = tokens[i], res.agents.by_phrase
+        code = by_phrase.get(tok.lower_.replace("_", " ")) or by_phrase.get(tok.lemma_.lower())
+        return _Hit(i, i + 1, "agent", code, None) if code else None
     words = _words(tokens[i : i + n])
     phrases = (" ".join(words), " ".join([*words[:-1], tokens[i + n - 1].lemma_.lower()]))
     for phrase in phrases:

@@ -319,6 +319,21 @@ def _event_row(event: Event) -> list[Any]:
     ]
 
 
+_DYAD_COLUMNS = tuple(
+    EVENT_COLUMNS.index(c)
+    for c in ("source_country", "source_code", "target_country", "target_code")
+)
+
+
+def _dyad_key(row: Sequence[Any]) -> tuple[str, str]:
+    """An event row's (source key, target key): ``clusters.SOURCE_KEY`` and ``TARGET_KEY``
+    (coalesce(source_country, source_code), coalesce(target_country, target_code, ''))."""
+    source_country, source_code, target_country, target_code = (row[i] for i in _DYAD_COLUMNS)
+    source = source_country if source_country is not None else source_code
+    target = next((v for v in (target_country, target_code) if v is not None), "")
+    return str(source), str(target)
+
+
 def event_rows(result: Result) -> list[list[Any]]:
     """The ``events`` table rows (``EVENT_COLUMNS``) of a coded article, one per event id."""
     rows = {r[0]: r for r in (_event_row(e) for e in result.events)}
@@ -475,6 +490,16 @@ class Store:
             [doc_id],
         )
 
+    def _mark_rows_dirty(self, rows: Sequence[Sequence[Any]]) -> None:
+        """``_mark_dirty`` for event rows about to be stored, from their values (the same keys
+        as ``SOURCE_KEY`` / ``TARGET_KEY``; no scan of the events table)."""
+        keys = sorted({_dyad_key(row) for row in rows})
+        if keys:
+            self._con.execute(
+                "INSERT INTO cluster_dirty SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[])",
+                [[k[0] for k in keys], [k[1] for k in keys]],
+            )
+
     def _delete(self, doc_ids: Sequence[str]) -> None:
         """Delete stored articles (``_Plan.stored``: a new article has none) with their rows."""
         con = self._con
@@ -509,9 +534,9 @@ class Store:
             self._mark_dirty(plan.duplicate_of)
             return
         self._insert_rows("mentions", [_mention_row(a.doc_id, m) for m in result.mentions])
-        self._insert_rows("events", event_rows(result))
-        if result.events:  # no events: no dyad to re-cluster
-            self._mark_dirty(a.doc_id)
+        rows = event_rows(result)
+        self._insert_rows("events", rows)
+        self._mark_rows_dirty(rows)
 
     def _insert_rows(self, table: str, rows: list[list[Any]]) -> None:
         """Insert ``rows`` (in the table's column order) with one statement: a typed list per
