@@ -692,6 +692,11 @@ def test_forms_index_finds_verbs_the_lemmatiser_misses(petr: Resources) -> None:
             "The Arab League urged the European Union to support the Palestinians.",
             [("053", "IGOMEAARL", "PSECVL", "SUPPORT")],
         ),
+        # ... only when the complement names the actor supported: else an appeal
+        (
+            "Sunni clerics urged Iraqi voters to support the constitution.",
+            [("020", "REL", "IRQCVL", "REQUEST")],
+        ),
         # joint exercises: military cooperation, between the countries
         (
             "India and Japan will hold joint military exercises next month.",
@@ -728,6 +733,15 @@ def test_forms_index_finds_verbs_the_lemmatiser_misses(petr: Resources) -> None:
         (
             "Syrian students began a hunger strike to protest the Israeli occupation.",
             [("142", "SYREDU", "ISR", "PROTEST")],
+        ),
+        # ... but not at the actor of a time clause
+        (
+            "Kenyan students protested in Nairobi while Ugandan police watched.",
+            [("140", "KENEDU", None, "PROTEST")],
+        ),
+        (
+            "Kurdish protesters marched in Ankara as Turkish police looked on.",
+            [("140", "TUROPP", None, "PROTEST")],
         ),
         (
             "Thousands of Kurds demonstrated in Kirkuk calling for independence from Iraq.",

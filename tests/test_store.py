@@ -7,6 +7,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from communique.clusters import SOURCE_KEY, TARGET_KEY
 from communique.model import Document
 from communique.pipeline import Resources, Result, code_document
 from communique.store import (
@@ -327,7 +328,6 @@ def test_saved_events_mark_their_dyads_dirty(tmp_path: Path) -> None:
         con = store.connection
         dirty = con.execute("SELECT * FROM cluster_dirty ORDER BY ALL").fetchall()
         expected = con.execute(
-            "SELECT DISTINCT coalesce(source_country, source_code),"
-            " coalesce(target_country, target_code, '') FROM events ORDER BY ALL"
+            f"SELECT DISTINCT {SOURCE_KEY}, {TARGET_KEY} FROM events ORDER BY ALL"  # noqa: S608
         ).fetchall()
     assert dirty == expected == [("CHN", "IRN"), ("GOV", "IRN"), ("IRN", "")]

@@ -791,7 +791,7 @@ def _purpose_target(
     phrase of protest), the one protested against (PLOVER PROTEST's recipient)."""
     taken = {m.actor.code for m in sources}
     for child in (c for c in verb.children if c.i > verb.i):
-        purpose = child.dep_ in {"xcomp", "advcl"} or _protest_phrase(child, rules)
+        purpose = _purpose_clause(child) or _protest_phrase(child, rules)
         if not purpose:
             continue
         inner = _outermost([t for t in child.subtree if t.i in mentions], mentions, taken)
@@ -800,6 +800,18 @@ def _purpose_target(
                 m for m in _mentions_of(_conjuncts(inner[0]), mentions) if _other(m, taken)
             )
     return ()
+
+
+def _purpose_clause(clause: Token) -> bool:
+    """An infinitive or participle clause on the verb ("*to protest* X", "*calling for* X"), or
+    an unmarked one; not a finite time clause ("... while police watched", "after troops
+    shelled the border")."""
+    if clause.dep_ == "xcomp":
+        return True
+    if clause.dep_ != "advcl":
+        return False
+    marked = any(c.dep_ == "mark" for c in clause.children)
+    return not marked or _infinitival(clause) or clause.tag_ == "VBG"
 
 
 def _protest_phrase(prep: Token, rules: CodingRules) -> bool:
@@ -1063,17 +1075,21 @@ def _preparation(verb: Token, res: CoderResources) -> VerbMatch | None:
     return None
 
 
-def _rallied(verb: Token, match: VerbMatch, res: CoderResources) -> tuple[VerbMatch, Token] | None:
+def _rallied(
+    verb: Token, match: VerbMatch, mentions: Mapping[int, Mention], res: CoderResources
+) -> tuple[VerbMatch, Token] | None:
     """ "urged the EC *to support* the PLO": an appeal to a third party to support (oppose) an
     actor rallies support for (opposition against) it (CAMEO 053 / 113, codebook): the code of
-    ``rally_codes`` for the complement's root, and the complement's target as target."""
+    ``rally_codes`` for the complement's root, and the complement's target as target - only
+    when the complement names one ("urged voters to support the constitution" is an appeal)."""
     rules = res.rules
     if match.code[:2] not in rules.rally_roots or match.user:
         return None
     for comp in (c for c in verb.children if c.dep_ == "xcomp" and c.pos_ == "VERB"):
         inner = match_verb(comp, res)
         code = _mapped(inner.code, rules.rally_codes) if inner is not None else None
-        if inner is not None and code is not None:
+        supported = code is not None and find_target(comp, mentions, rules, ())
+        if inner is not None and code is not None and supported:
             return VerbMatch(verb, code, f"{match.rule} +rally", specific=True), comp
     return None
 
@@ -1145,7 +1161,7 @@ def _candidates(
         return
     if _subsumed(verb, match, res):
         return
-    rallied = _rallied(verb, match, res)
+    rallied = _rallied(verb, match, mentions, res)
     if rallied is not None:
         match = rallied[0]
     rewrite = match.code in res.ontology and not match.user  # a user's code is as written
