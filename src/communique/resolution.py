@@ -131,16 +131,18 @@ def resolve_in_context(
     doc = nlp(context)
     mentions = resolve_mentions(doc, res, day=day)
     own = None
+    chosen = spans[0]  # the occurrence whose sentence completes the actor
     for start, end in spans:
         span = doc.char_span(start, end, alignment_mode="expand")
         own = _own_mention(span, mentions) if span is not None else None
         if own is not None:
             if own.antecedent is not None and span is not None and span.root.i in mentions:
                 return own.actor  # "Quill" after "Ada Quill": the linked person
+            chosen = (start, end)
             break
     near = [m.actor for m in (own, _overlapping(spans, list(mentions.values()))) if m]
     actor = complete_actor(resolve_text(text, nlp, res, day=day), near, res)
-    span = doc.char_span(*spans[0], alignment_mode="expand")
+    span = doc.char_span(*chosen, alignment_mode="expand")
     if span is None:
         return actor
     countries = context_countries(span, res)
