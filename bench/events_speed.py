@@ -4,7 +4,7 @@ The 773 GSR + ConfliBERT sentences of ``bench/coder_speed.py`` are parsed and th
 resolved once; ``code_events`` then runs over all of them ``--passes`` times and the fastest
 pass is reported, which steadies the figure on a busy machine (compare two versions of the
 code by running this script for each, alternated, in one session).
-Usage: python bench/events_speed.py [--shared ../shared] [--passes 7]
+Usage: python -m bench.events_speed [--shared ../shared] [--passes 7]
 """
 
 from __future__ import annotations
